@@ -1,0 +1,251 @@
+#pragma once
+
+/// Containers: running instances of images.
+///
+/// A `ContainerBuilder` collects everything a container gets from its host:
+/// host state, WASI capabilities (none unless granted), host functions and
+/// resources for its imports, and limits. `build()` links and instantiates it;
+/// the resulting `Container` is called by export name with `Value`s.
+///
+///     auto container = ContainerBuilder(image)
+///                          .name("calc")
+///                          .limits({.fuel = 1'000'000, .timeout = std::chrono::seconds(1)})
+///                          .build();
+///     auto sum = container->call("add", {Value::s32(1), Value::s32(2)});   // s32 3
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <typeindex>
+#include <vector>
+
+#include "tairitsu/error.hpp"
+#include "tairitsu/image.hpp"
+#include "tairitsu/value.hpp"
+
+namespace tairitsu {
+
+namespace detail {
+struct ContainerCore;
+struct ContainerSpec;
+}  // namespace detail
+
+struct GuestInitContext;  // tairitsu/guest_init.hpp: the engine's own objects
+
+/// The lifecycle of a container.
+enum class ContainerState {
+  Created,  ///< instantiated, no call made yet
+  Running,  ///< has been called and is ready for more calls
+  Failed,   ///< trapped or hit a limit; calls fail until `restart()`
+  Stopped,  ///< stopped by the host; calls fail until `restart()`
+};
+
+std::string_view to_string(ContainerState state);
+
+/// Resource limits of a container. Unset means unlimited.
+struct Limits {
+  /// Maximum size in bytes of each linear memory.
+  std::optional<uint64_t> memory_bytes = {};
+  /// Maximum number of elements of each table.
+  std::optional<uint64_t> table_elements = {};
+  /// Maximum number of instances (core and component) in the container.
+  std::optional<uint64_t> instances = {};
+  /// Fuel (roughly, wasm instructions) available to each call, refilled before each call.
+  std::optional<uint64_t> fuel = {};
+  /// Wall-clock time each call may take.
+  std::optional<std::chrono::milliseconds> timeout = {};
+};
+
+/// What a standard stream of the guest is connected to.
+enum class StdioMode {
+  Null,     ///< stdin reads nothing; output is discarded (the default)
+  Inherit,  ///< the host process's own stream
+  Capture,  ///< output kept in a buffer, read with `Container::stdout_text()`; stdin: `stdin_bytes`
+};
+
+enum class DirAccess { ReadOnly, ReadWrite };
+
+/// A directory of the host made visible to the guest.
+struct Preopen {
+  std::filesystem::path host_path;
+  std::string guest_path;
+  DirAccess access = DirAccess::ReadOnly;
+};
+
+class Container;
+
+/// What a host function can reach while it runs: the container's host state,
+/// its name, and its resource handles.
+class HostContext {
+ public:
+  /// The host state given to `ContainerBuilder::state`, or null if there is none
+  /// or it is not a `T`.
+  template <typename T>
+  T *state() const {
+    return state_type() == typeid(T) ? static_cast<T *>(state_pointer()) : nullptr;
+  }
+  const std::string &container_name() const;
+  /// The full name of the import being served, such as "pkg:ns/iface@1.0.0#f".
+  std::string_view function_name() const { return function_name_; }
+
+  /// A new owned handle to a host resource declared with `define_resource`
+  /// (by its full name, such as "pkg:ns/iface@1.0.0#session"), whose
+  /// representation is `rep`. `NotFound` if no such resource was declared.
+  Result<Value> new_resource(std::string_view resource, uint32_t rep);
+  /// The representation of a host resource handle passed in by the guest.
+  Result<uint32_t> resource_rep(const Value &handle) const;
+
+  HostContext(detail::ContainerCore &core, void *store_context, std::string_view function_name)
+      : core_(core), store_context_(store_context), function_name_(function_name) {}
+
+ private:
+  std::type_index state_type() const;
+  void *state_pointer() const;
+
+  detail::ContainerCore &core_;
+  void *store_context_;
+  std::string_view function_name_;
+};
+
+/// A host function: receives the arguments, returns the result (any value,
+/// conventionally `Value::unit()`, for functions without one). An error
+/// makes the guest trap with its message.
+using HostFunction = std::function<Result<Value>(HostContext &, std::span<const Value>)>;
+
+/// Called when the guest drops the last handle to a host resource.
+using ResourceDestructor = std::function<Result<void>(HostContext &, uint32_t rep)>;
+
+/// Runs before instantiation with the engine's own linker, store and component,
+/// for users who need Wasmtime itself (see tairitsu/guest_init.hpp).
+using GuestInitializer = std::function<Result<void>(GuestInitContext &)>;
+
+/// Collects a container's configuration. Copyable; `build()` can be called
+/// more than once to make several containers alike.
+class ContainerBuilder {
+ public:
+  explicit ContainerBuilder(Image image);
+  ~ContainerBuilder();
+  ContainerBuilder(const ContainerBuilder &);
+  ContainerBuilder &operator=(const ContainerBuilder &);
+  ContainerBuilder(ContainerBuilder &&) noexcept;
+  ContainerBuilder &operator=(ContainerBuilder &&) noexcept;
+
+  /// A name for messages and the registry. Defaults to the image digest's first 12 hex digits.
+  ContainerBuilder &name(std::string name);
+
+  /// Host state reachable from host functions through `HostContext::state<T>()`
+  /// and from the host through `Container::state<T>()`. It lives as long as the container.
+  template <typename T>
+  ContainerBuilder &state(T value) {
+    return set_state(std::shared_ptr<void>(std::make_shared<T>(std::move(value))), typeid(T));
+  }
+
+  // --- WASI capabilities: nothing is granted unless asked for. ---
+
+  /// Links WASI preview 2 (the default). Without it, WASI imports are missing imports.
+  ContainerBuilder &wasi(bool enabled);
+  ContainerBuilder &args(std::vector<std::string> args);
+  ContainerBuilder &env(std::string key, std::string value);
+  /// Passes the host process's whole environment.
+  ContainerBuilder &inherit_env();
+  ContainerBuilder &preopen(std::filesystem::path host_path, std::string guest_path,
+                            DirAccess access = DirAccess::ReadOnly);
+  ContainerBuilder &stdin_mode(StdioMode mode);
+  /// Gives the guest these bytes as stdin.
+  ContainerBuilder &stdin_bytes(std::string bytes);
+  ContainerBuilder &stdout_mode(StdioMode mode);
+  ContainerBuilder &stderr_mode(StdioMode mode);
+
+  // --- Imports. ---
+
+  /// Serves an import: a root function ("log") or a member of an interface
+  /// ("pkg:ns/iface@1.0.0#log", "pkg:ns/iface@1.0.0#[method]session.name").
+  /// A later definition of the same name replaces an earlier one.
+  ContainerBuilder &define_function(std::string full_name, HostFunction function);
+  /// Declares a host resource ("pkg:ns/iface@1.0.0#session"); its constructor and
+  /// methods are functions ("...#[constructor]session", "...#[method]session.name").
+  ContainerBuilder &define_resource(std::string full_name, ResourceDestructor destructor = {});
+  /// Links every import that nothing provides as a function that traps when called.
+  ContainerBuilder &trap_unknown_imports(bool enabled = true);
+  ContainerBuilder &guest_initializer(GuestInitializer initializer);
+
+  ContainerBuilder &limits(Limits limits);
+
+  /// Links and instantiates. Fails with `LinkError` listing every missing import
+  /// with its type, `Unsupported` for a host function whose type carries a
+  /// stream, future or error-context, `LimitExceeded` or `Trap` if instantiation
+  /// does.
+  Result<Container> build() const;
+
+ private:
+  ContainerBuilder &set_state(std::shared_ptr<void> state, std::type_index type);
+  std::shared_ptr<detail::ContainerSpec> mutable_spec();
+
+  std::shared_ptr<detail::ContainerSpec> spec_;
+};
+
+/// A running instance of an Image. Move-only; owns its store and shares its host state.
+/// May move between threads, never used from two at once (the Registry's
+/// `SharedContainer` serializes access for you).
+class Container {
+ public:
+  Container(Container &&) noexcept;
+  Container &operator=(Container &&) noexcept;
+  ~Container();
+
+  /// Calls an export by name: root ("add"), qualified ("pkg:ns/iface@1.0.0#greet"),
+  /// or a bare name found in one exported interface. Arguments are checked
+  /// against the signature. Returns the result, or `Value::unit()` for functions
+  /// without one. Errors: `NotFound`, `TypeMismatch`, `Unsupported`,
+  /// `InvalidState` (failed or stopped), `Trap`, `LimitExceeded`.
+  Result<Value> call(std::string_view export_name, std::span<const Value> args = {});
+  Result<Value> call(std::string_view export_name, std::initializer_list<Value> args);
+
+  /// Runs a command component's `wasi:cli/run` and returns its exit code
+  /// (0 on success, 1 when `run` returned an error, or the code passed to `exit`).
+  Result<int> run();
+
+  /// Drops a guest resource handle that the host owns, running the guest's destructor.
+  Result<void> drop_resource(const Value &handle);
+
+  ContainerState state() const;
+  /// The trap or limit that failed the container, if it failed.
+  const std::optional<Error> &failure() const;
+  const std::string &name() const;
+  const Image &image() const;
+
+  /// Captured output (with `StdioMode::Capture`), accumulated since the container was built.
+  std::string stdout_text() const;
+  std::string stderr_text() const;
+
+  /// The host state given to the builder, or null if it is not a `T`.
+  template <typename T>
+  T *state() const {
+    return state_type() == typeid(T) ? static_cast<T *>(state_pointer()) : nullptr;
+  }
+
+  /// Marks the container stopped; later calls fail with `InvalidState`.
+  void stop();
+  /// A fresh instance with the same configuration and host state; the failure is cleared.
+  Result<void> restart();
+
+  /// Implementation access for the library's own modules.
+  detail::ContainerCore &core() { return *core_; }
+
+ private:
+  friend class ContainerBuilder;
+  explicit Container(std::unique_ptr<detail::ContainerCore> core);
+  std::type_index state_type() const;
+  void *state_pointer() const;
+
+  std::unique_ptr<detail::ContainerCore> core_;
+};
+
+}  // namespace tairitsu

@@ -1,0 +1,13 @@
+#pragma once
+
+/// Tairitsu: a WebAssembly component runtime with images, containers and a registry.
+/// This header includes the whole public API except the engine-level
+/// `tairitsu/guest_init.hpp`.
+
+#include "tairitsu/container.hpp"
+#include "tairitsu/engine.hpp"
+#include "tairitsu/error.hpp"
+#include "tairitsu/image.hpp"
+#include "tairitsu/registry.hpp"
+#include "tairitsu/type.hpp"
+#include "tairitsu/value.hpp"

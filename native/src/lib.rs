@@ -1,0 +1,9 @@
+//! The native half of Tairitsu: Wasmtime's C API, re-exported whole, plus the
+//! component-model tools that the C API does not offer. Each tool is a small
+//! `extern "C"` function declared in `native/include/tairitsu_native.h`; every policy
+//! decision stays in C++.
+
+pub use wasmtime_c_api::*;
+
+mod componentize;
+mod limits;

@@ -1,0 +1,371 @@
+// Containers: instantiation, limits, calls and lifecycle.
+
+#include <cmath>
+
+#include "engine/container_core.hpp"
+#include "tairitsu/guest_init.hpp"
+
+namespace tairitsu {
+
+std::string_view to_string(ContainerState state) {
+  switch (state) {
+    case ContainerState::Created: return "created";
+    case ContainerState::Running: return "running";
+    case ContainerState::Failed: return "failed";
+    case ContainerState::Stopped: return "stopped";
+  }
+  return "?";
+}
+
+namespace detail {
+
+namespace {
+
+constexpr uint64_t kUnlimited = uint64_t{1} << 62;
+
+int64_t limit_or_default(const std::optional<uint64_t> &limit) {
+  return limit ? static_cast<int64_t>(std::min<uint64_t>(*limit, INT64_MAX)) : -1;
+}
+
+bool contains(std::string_view text, std::string_view part) {
+  return text.find(part) != std::string_view::npos;
+}
+
+}  // namespace
+
+Result<void> ContainerCore::instantiate() {
+  const ContainerSpec &s = *spec;
+  const ImageState &img = image();
+  wasm_engine_t *engine = img.engine.state()->raw();
+
+  bindings.clear();
+  resource_bindings.clear();
+  instance = {};
+  store.reset();
+  linker.reset(wasmtime_component_linker_new(engine));
+  if (s.wasi) {
+    if (auto r = check(wasmtime_component_linker_add_wasip2(linker.get()), ErrorCode::LinkError,
+                       "linking WASI");
+        !r) {
+      return r;
+    }
+  }
+  if (auto r = link_host_items(*this); !r) {
+    return r;
+  }
+  if (s.trap_unknown_imports) {
+    if (auto r = check(wasmtime_component_linker_define_unknown_imports_as_traps(
+                           linker.get(), img.component.get()),
+                       ErrorCode::LinkError, "linking unknown imports as traps");
+        !r) {
+      return r;
+    }
+  }
+
+  store.reset(wasmtime_store_new(engine, this, nullptr));
+  const Limits &l = s.limits;
+  if (l.memory_bytes || l.table_elements || l.instances) {
+    wasmtime_store_limiter(store.get(), limit_or_default(l.memory_bytes),
+                           limit_or_default(l.table_elements), limit_or_default(l.instances), -1,
+                           -1);
+    tairitsu_store_trap_on_grow_failure(context(), limit_or_default(l.memory_bytes),
+                                        limit_or_default(l.table_elements),
+                                        limit_or_default(l.instances));
+  }
+  // A WASI context is always installed, granting only what the spec grants:
+  // Wasmtime requires one whenever a WASI function runs.
+  auto wasi = make_wasi_config(s, *this);
+  if (!wasi) {
+    return std::move(wasi).error();
+  }
+  if (auto r = check(wasmtime_context_set_wasi(context(), *wasi), ErrorCode::InvalidInput,
+                     "configuring WASI");
+      !r) {
+    return r;
+  }
+  arm_limits();
+
+  if (s.initializer) {
+    GuestInitContext init{linker.get(), context(), img.component.get(), name};
+    if (auto r = s.initializer(init); !r) {
+      return std::move(r).error().with_context("guest initializer");
+    }
+  }
+
+  wasmtime_error_t *err =
+      wasmtime_component_linker_instantiate(linker.get(), context(), img.component.get(), &instance);
+  if (err) {
+    Error e = fail(err, "instantiating");
+    if (e.code() == ErrorCode::Trap &&
+        (contains(e.message(), "matching implementation was not found") ||
+         contains(e.message(), "import"))) {
+      return Error(ErrorCode::LinkError, e.message());
+    }
+    return e;
+  }
+  state = ContainerState::Created;
+  failure.reset();
+  return {};
+}
+
+void ContainerCore::arm_limits() {
+  const EngineConfig &config = image().engine.config();
+  const Limits &l = spec->limits;
+  if (config.fuel) {
+    wasmtime_error_t *err = wasmtime_context_set_fuel(context(), l.fuel ? *l.fuel : kUnlimited);
+    if (err) {
+      wasmtime_error_delete(err);
+    }
+  }
+  if (config.deadlines) {
+    uint64_t ticks = kUnlimited;
+    if (l.timeout) {
+      image().engine.state()->ticker->ensure_running();
+      auto ms = static_cast<uint64_t>(std::max<int64_t>(l.timeout->count(), 0));
+      ticks = std::max<uint64_t>(1, (ms + config.deadline_tick_ms - 1) / config.deadline_tick_ms);
+    }
+    wasmtime_context_set_epoch_deadline(context(), ticks);
+  }
+}
+
+Error ContainerCore::fail(wasmtime_error_t *raw, std::string_view what) {
+  Error e = take_error(raw, ErrorCode::Trap);
+  const std::string &m = e.message();
+  const Limits &l = spec->limits;
+  std::string limit;
+  if (contains(m, "all fuel consumed")) {
+    limit = "fuel limit of " + std::to_string(l.fuel.value_or(0)) + " units exhausted";
+  } else if (contains(m, "wasm trap: interrupt")) {
+    limit = "deadline of " + std::to_string(l.timeout ? l.timeout->count() : 0) + " ms exceeded";
+  } else if (contains(m, "forcing trap when growing memory") ||
+             contains(m, "memory growth failure")) {
+    limit = "memory limit of " + std::to_string(l.memory_bytes.value_or(0)) + " bytes exceeded";
+  } else if (contains(m, "forcing trap when growing table") ||
+             contains(m, "table growth failure")) {
+    limit = "table limit of " + std::to_string(l.table_elements.value_or(0)) +
+            " elements exceeded";
+  } else if (contains(m, "instance count too high")) {
+    limit = "instance limit of " + std::to_string(l.instances.value_or(0)) + " exceeded";
+  }
+  if (!limit.empty()) {
+    Error limited(ErrorCode::LimitExceeded, limit + " (" + m + ")");
+    limited.with_backtrace(e.backtrace());
+    e = std::move(limited);
+  }
+  e.with_context(std::string(what) + " in container '" + name + "'");
+  failure = e;
+  state = ContainerState::Failed;
+  return e;
+}
+
+}  // namespace detail
+
+// --- HostContext ---
+
+const std::string &HostContext::container_name() const { return core_.name; }
+std::type_index HostContext::state_type() const { return core_.spec->state_type; }
+void *HostContext::state_pointer() const { return core_.spec->state.get(); }
+
+Result<Value> HostContext::new_resource(std::string_view resource, uint32_t rep) {
+  auto [iface, item] = detail::split_item_name(resource);
+  for (const auto &r : core_.spec->resources) {
+    if (r.item_name == item && r.interface_name == iface) {
+      detail::CPtr<wasmtime_component_resource_host_t, wasmtime_component_resource_host_delete>
+          host(wasmtime_component_resource_host_new(true, rep, r.type_id));
+      wasmtime_component_resource_any_t *any = nullptr;
+      wasmtime_error_t *err = wasmtime_component_resource_host_to_any(
+          static_cast<wasmtime_context_t *>(store_context_), host.get(), &any);
+      if (err) {
+        return detail::take_error(err, ErrorCode::Internal)
+            .with_context("making a handle to resource '" + std::string(resource) + "'");
+      }
+      return Value::resource(detail::make_resource_handle(any));
+    }
+  }
+  return Error(ErrorCode::NotFound, "no host resource '" + std::string(resource) +
+                                        "' was declared with define_resource");
+}
+
+Result<uint32_t> HostContext::resource_rep(const Value &handle) const {
+  if (handle.kind() != TypeKind::Own && handle.kind() != TypeKind::Borrow) {
+    return Error(ErrorCode::TypeMismatch, "expected a resource handle, found " + handle.to_string());
+  }
+  wasmtime_component_resource_host_t *host = nullptr;
+  wasmtime_error_t *err = wasmtime_component_resource_any_to_host(
+      static_cast<wasmtime_context_t *>(store_context_), handle.as_resource().slot()->any, &host);
+  if (err) {
+    return detail::take_error(err, ErrorCode::TypeMismatch)
+        .with_context("reading a host resource handle");
+  }
+  uint32_t rep = wasmtime_component_resource_host_rep(host);
+  wasmtime_component_resource_host_delete(host);
+  return rep;
+}
+
+// --- Container ---
+
+Container::Container(std::unique_ptr<detail::ContainerCore> core) : core_(std::move(core)) {}
+Container::Container(Container &&) noexcept = default;
+Container &Container::operator=(Container &&) noexcept = default;
+Container::~Container() = default;
+
+namespace {
+
+Result<void> check_callable(const detail::ContainerCore &core, std::string_view what) {
+  if (core.state == ContainerState::Failed) {
+    return Error(ErrorCode::InvalidState,
+                 std::string(what) + ": container '" + core.name +
+                     "' has failed and must be restarted (" +
+                     (core.failure ? core.failure->message() : std::string("no detail")) + ")");
+  }
+  if (core.state == ContainerState::Stopped) {
+    return Error(ErrorCode::InvalidState, std::string(what) + ": container '" + core.name +
+                                              "' is stopped; restart() it to call it again");
+  }
+  return {};
+}
+
+}  // namespace
+
+Result<Value> Container::call(std::string_view export_name, std::initializer_list<Value> args) {
+  return call(export_name, std::span<const Value>(args.begin(), args.size()));
+}
+
+Result<Value> Container::call(std::string_view export_name, std::span<const Value> args) {
+  detail::ContainerCore &core = *core_;
+  std::string what = "calling '" + std::string(export_name) + "'";
+  if (auto r = check_callable(core, what); !r) {
+    return std::move(r).error();
+  }
+  auto found = core.spec->image.find_export(export_name);
+  if (!found) {
+    return std::move(found).error().with_context(what + " in container '" + core.name + "'");
+  }
+  const WorldItem &item = **found;
+  const FunctionType &type = *item.function;
+  if (type.contains_async_value()) {
+    return Error(ErrorCode::Unsupported,
+                 what + ": its type " + type.to_string() +
+                     " carries a stream, future or error-context, which cannot cross "
+                     "Wasmtime's C API");
+  }
+  if (args.size() != type.params.size()) {
+    return Error(ErrorCode::TypeMismatch,
+                 what + ": expected " + std::to_string(type.params.size()) + " argument(s) for " +
+                     item.signature() + ", got " + std::to_string(args.size()));
+  }
+  detail::CValues cargs(args.size());
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    std::string where;
+    const Param &p = type.params[i];
+    if (!value_matches(args[i], p.type, &where)) {
+      return Error(ErrorCode::TypeMismatch,
+                   detail::mismatch_message(what + ", argument '" + p.name + "'", args[i], p.type,
+                                            where));
+    }
+    if (auto bad = detail::check_encodable(args[i], "argument '" + p.name + "'")) {
+      return Error(ErrorCode::InvalidInput, what + ": " + *bad);
+    }
+  }
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    detail::value_to_capi(args[i], cargs[i]);
+  }
+
+  const auto &fn = core.image().functions.find(item.name)->second;
+  wasmtime_component_func_t func;
+  if (!wasmtime_component_instance_get_func(&core.instance, core.context(), fn.index.get(),
+                                            &func)) {
+    return Error(ErrorCode::Internal, what + ": the export is missing from the instance");
+  }
+  core.arm_limits();
+  detail::CValues results(type.result ? 1 : 0);
+  wasmtime_error_t *err = wasmtime_component_func_call(&func, core.context(), cargs.data(),
+                                                       cargs.size(), results.data(), results.size());
+  if (err) {
+    return core.fail(err, what);
+  }
+  core.state = ContainerState::Running;
+  if (!type.result) {
+    return Value::unit();
+  }
+  auto out = detail::value_from_capi(results[0]);
+  if (!out) {
+    return std::move(out).error().with_context(what);
+  }
+  return out;
+}
+
+Result<int> Container::run() {
+  detail::ContainerCore &core = *core_;
+  const WorldItem *run_item = nullptr;
+  for (const WorldItem &item : core.spec->image.exports()) {
+    if (item.kind == WorldItem::Kind::Function && item.item_name == "run" &&
+        item.interface_name.rfind("wasi:cli/run@", 0) == 0) {
+      run_item = &item;
+    }
+  }
+  if (!run_item) {
+    return Error(ErrorCode::NotFound, "container '" + core.name +
+                                          "' is not a command: its image exports no wasi:cli/run");
+  }
+  auto result = call(run_item->name);
+  if (!result) {
+    if (auto status = result.error().exit_status()) {
+      // exit(n) unwinds the guest; the instance is done but nothing failed.
+      core.state = ContainerState::Stopped;
+      core.failure.reset();
+      return *status;
+    }
+    return std::move(result).error();
+  }
+  return result->kind() == TypeKind::Result && !result->as_result().is_ok ? 1 : 0;
+}
+
+Result<void> Container::drop_resource(const Value &handle) {
+  if (handle.kind() != TypeKind::Own && handle.kind() != TypeKind::Borrow) {
+    return Error(ErrorCode::TypeMismatch, "drop_resource: expected a resource handle, found " +
+                                              handle.to_string());
+  }
+  wasmtime_error_t *err =
+      wasmtime_component_resource_any_drop(core_->context(), handle.as_resource().slot()->any);
+  if (err) {
+    return core_->fail(err, "dropping a resource");
+  }
+  return {};
+}
+
+ContainerState Container::state() const { return core_->state; }
+const std::optional<Error> &Container::failure() const { return core_->failure; }
+const std::string &Container::name() const { return core_->name; }
+const Image &Container::image() const { return core_->spec->image; }
+
+std::string Container::stdout_text() const {
+  std::lock_guard lock(core_->stdout_buffer->mutex);
+  return core_->stdout_buffer->text;
+}
+
+std::string Container::stderr_text() const {
+  std::lock_guard lock(core_->stderr_buffer->mutex);
+  return core_->stderr_buffer->text;
+}
+
+std::type_index Container::state_type() const { return core_->spec->state_type; }
+void *Container::state_pointer() const { return core_->spec->state.get(); }
+
+void Container::stop() {
+  // The store goes, and with it the guest's memory; the configuration stays for restart().
+  core_->store.reset();
+  core_->instance = {};
+  core_->failure.reset();
+  core_->state = ContainerState::Stopped;
+}
+
+Result<void> Container::restart() {
+  auto r = core_->instantiate();
+  if (!r) {
+    return std::move(r).error().with_context("restarting container '" + core_->name + "'");
+  }
+  return {};
+}
+
+}  // namespace tairitsu

@@ -1,0 +1,418 @@
+// ContainerBuilder: collecting a container's configuration, checking the
+// image's imports against it, linking, and instantiating.
+
+#include <atomic>
+#include <set>
+
+#include "engine/container_core.hpp"
+#include "tairitsu/guest_init.hpp"
+
+namespace tairitsu {
+
+namespace detail {
+
+std::pair<std::string, std::string> split_item_name(std::string_view full_name) {
+  std::size_t hash = full_name.rfind('#');
+  if (hash == std::string_view::npos) {
+    return {std::string(), std::string(full_name)};
+  }
+  return {std::string(full_name.substr(0, hash)), std::string(full_name.substr(hash + 1))};
+}
+
+namespace {
+
+struct Version {
+  uint64_t major = 0, minor = 0, patch = 0;
+  bool pre = false;  // a pre-release or build suffix: matched exactly only
+};
+
+std::optional<Version> parse_version(std::string_view text) {
+  Version v;
+  uint64_t *parts[] = {&v.major, &v.minor, &v.patch};
+  std::size_t i = 0;
+  for (int p = 0; p < 3; ++p) {
+    if (i >= text.size() || text[i] < '0' || text[i] > '9') {
+      return std::nullopt;
+    }
+    while (i < text.size() && text[i] >= '0' && text[i] <= '9') {
+      *parts[p] = *parts[p] * 10 + static_cast<uint64_t>(text[i++] - '0');
+    }
+    if (p < 2) {
+      if (i >= text.size() || text[i] != '.') {
+        return std::nullopt;
+      }
+      ++i;
+    }
+  }
+  v.pre = i < text.size();
+  return v;
+}
+
+}  // namespace
+
+bool interface_satisfies(std::string_view defined, std::string_view imported) {
+  if (defined == imported) {
+    return true;
+  }
+  std::size_t da = defined.find('@');
+  std::size_t ia = imported.find('@');
+  if (da == std::string_view::npos || ia == std::string_view::npos ||
+      defined.substr(0, da) != imported.substr(0, ia)) {
+    return false;
+  }
+  auto dv = parse_version(defined.substr(da + 1));
+  auto iv = parse_version(imported.substr(ia + 1));
+  if (!dv || !iv || dv->pre || iv->pre) {
+    return false;
+  }
+  // Compatible as Cargo and Wasmtime define it: same major (or same minor when
+  // major is 0, same patch when both are 0).
+  if (dv->major != iv->major) {
+    return false;
+  }
+  if (dv->major == 0 && dv->minor != iv->minor) {
+    return false;
+  }
+  if (dv->major == 0 && dv->minor == 0 && dv->patch != iv->patch) {
+    return false;
+  }
+  return true;
+}
+
+namespace {
+
+std::atomic<uint32_t> next_resource_type_id{1};
+
+const HostFunctionDef *find_function(const ContainerSpec &spec, std::string_view iface,
+                                     std::string_view item) {
+  for (const auto &f : spec.functions) {
+    if (f.item_name == item &&
+        (iface.empty() ? f.interface_name.empty() : interface_satisfies(f.interface_name, iface))) {
+      return &f;
+    }
+  }
+  return nullptr;
+}
+
+const HostResourceDef *find_resource(const ContainerSpec &spec, std::string_view iface,
+                                     std::string_view item) {
+  for (const auto &r : spec.resources) {
+    if (r.item_name == item &&
+        (iface.empty() ? r.interface_name.empty() : interface_satisfies(r.interface_name, iface))) {
+      return &r;
+    }
+  }
+  return nullptr;
+}
+
+// Lists every import that neither WASI nor the host definitions provide.
+std::vector<const WorldItem *> missing_imports(const ContainerSpec &spec) {
+  std::vector<const WorldItem *> missing;
+  for (const WorldItem &item : spec.image.imports()) {
+    const std::string &iface = item.interface_name;
+    if (item.kind == WorldItem::Kind::Interface) {
+      continue;  // judged by its members
+    }
+    if (!iface.empty() && spec.wasi && is_wasi_p2_interface(iface)) {
+      continue;
+    }
+    bool provided = false;
+    if (item.kind == WorldItem::Kind::Function) {
+      provided = find_function(spec, iface, item.item_name) != nullptr;
+    } else if (item.kind == WorldItem::Kind::Resource) {
+      provided = find_resource(spec, iface, item.item_name) != nullptr;
+    }
+    if (!provided) {
+      missing.push_back(&item);
+    }
+  }
+  return missing;
+}
+
+wasmtime_error_t *host_function_callback(void *env, wasmtime_context_t *context,
+                                         const wasmtime_component_func_type_t *,
+                                         wasmtime_component_val_t *args, size_t nargs,
+                                         wasmtime_component_val_t *results, size_t nresults) {
+  auto *binding = static_cast<HostBinding *>(env);
+  const std::string &name = binding->def->full_name;
+  auto trap = [&](const std::string &message) {
+    std::string text = "host function '" + name + "' failed: " + message;
+    return wasmtime_error_new(text.c_str());
+  };
+  std::vector<Value> values;
+  values.reserve(nargs);
+  for (std::size_t i = 0; i < nargs; ++i) {
+    auto v = value_from_capi(args[i]);
+    if (!v) {
+      return trap(v.error().message());
+    }
+    values.push_back(std::move(*v));
+  }
+  HostContext host(*binding->core, context, name);
+  Result<Value> result = [&]() -> Result<Value> {
+    try {
+      return binding->def->function(host, values);
+    } catch (const std::exception &e) {
+      return Error(ErrorCode::Trap, std::string("exception: ") + e.what());
+    } catch (...) {
+      return Error(ErrorCode::Trap, "unknown exception");
+    }
+  }();
+  if (!result) {
+    return trap(result.error().message());
+  }
+  if (nresults == 0) {
+    return nullptr;
+  }
+  if (binding->type && binding->type->result) {
+    std::string where;
+    if (!value_matches(*result, *binding->type->result, &where)) {
+      return trap(mismatch_message("wrong result type", *result, *binding->type->result, where));
+    }
+  }
+  if (auto bad = check_encodable(*result, "result")) {
+    return trap(*bad);
+  }
+  value_to_capi(*result, results[0]);
+  return nullptr;
+}
+
+wasmtime_error_t *resource_destructor_callback(void *env, wasmtime_context_t *context,
+                                               uint32_t rep) {
+  auto *binding = static_cast<ResourceBinding *>(env);
+  if (!binding->def->destructor) {
+    return nullptr;
+  }
+  HostContext host(*binding->core, context, binding->def->full_name);
+  auto done = binding->def->destructor(host, rep);
+  if (!done) {
+    std::string text =
+        "destructor of '" + binding->def->full_name + "' failed: " + done.error().message();
+    return wasmtime_error_new(text.c_str());
+  }
+  return nullptr;
+}
+
+void no_finalizer(void *) {}
+
+}  // namespace
+
+Result<void> check(wasmtime_error_t *error, ErrorCode code, std::string_view what) {
+  if (error) {
+    return take_error(error, code).with_context(what);
+  }
+  return {};
+}
+
+// Defines the host's functions and resources in the linker, one interface at a time.
+Result<void> link_host_items(ContainerCore &core) {
+  const ContainerSpec &spec = *core.spec;
+  std::vector<std::string> interfaces;
+  for (const auto &f : spec.functions) {
+    interfaces.push_back(f.interface_name);
+  }
+  for (const auto &r : spec.resources) {
+    interfaces.push_back(r.interface_name);
+  }
+  std::sort(interfaces.begin(), interfaces.end());
+  interfaces.erase(std::unique(interfaces.begin(), interfaces.end()), interfaces.end());
+
+  auto import_type = [&](const std::string &full_name, const std::string &iface,
+                         const std::string &item) -> std::optional<FunctionType> {
+    for (const WorldItem &w : spec.image.imports()) {
+      if (w.kind == WorldItem::Kind::Function && w.item_name == item &&
+          (iface.empty() ? w.interface_name.empty() : interface_satisfies(iface, w.interface_name))) {
+        return w.function;
+      }
+    }
+    (void)full_name;
+    return std::nullopt;
+  };
+
+  for (const std::string &iface : interfaces) {
+    wasmtime_component_linker_instance_t *root = wasmtime_component_linker_root(core.linker.get());
+    wasmtime_component_linker_instance_t *target = root;
+    if (!iface.empty()) {
+      auto r = check(wasmtime_component_linker_instance_add_instance(root, iface.data(),
+                                                                     iface.size(), &target),
+                     ErrorCode::LinkError, "defining interface '" + iface + "'");
+      if (!r) {
+        wasmtime_component_linker_instance_delete(root);
+        return r;
+      }
+    }
+    Result<void> outcome;
+    for (const auto &r : spec.resources) {
+      if (r.interface_name != iface || !outcome) {
+        continue;
+      }
+      auto binding = std::make_unique<ResourceBinding>(ResourceBinding{&core, &r});
+      ResourceTypePtr type(wasmtime_component_resource_type_new_host(r.type_id));
+      outcome = check(wasmtime_component_linker_instance_add_resource(
+                          target, r.item_name.data(), r.item_name.size(), type.get(),
+                          resource_destructor_callback, binding.get(), no_finalizer),
+                      ErrorCode::LinkError, "defining resource '" + r.full_name + "'");
+      core.resource_bindings.push_back(std::move(binding));
+    }
+    for (const auto &f : spec.functions) {
+      if (f.interface_name != iface || !outcome) {
+        continue;
+      }
+      auto type = import_type(f.full_name, f.interface_name, f.item_name);
+      if (type && type->contains_async_value()) {
+        outcome = Error(ErrorCode::Unsupported,
+                        "host function '" + f.full_name + "' has type " + type->to_string() +
+                            ": stream, future and error-context values cannot cross "
+                            "Wasmtime's C API, so such functions cannot be defined by the host");
+        break;
+      }
+      auto binding = std::make_unique<HostBinding>(HostBinding{&core, &f, std::move(type)});
+      outcome = check(wasmtime_component_linker_instance_add_func(
+                          target, f.item_name.data(), f.item_name.size(), host_function_callback,
+                          binding.get(), no_finalizer),
+                      ErrorCode::LinkError, "defining function '" + f.full_name + "'");
+      core.bindings.push_back(std::move(binding));
+    }
+    if (target != root) {
+      wasmtime_component_linker_instance_delete(target);
+    }
+    wasmtime_component_linker_instance_delete(root);
+    if (!outcome) {
+      return outcome;
+    }
+  }
+  return {};
+}
+
+}  // namespace detail
+
+ContainerBuilder::ContainerBuilder(Image image)
+    : spec_(std::make_shared<detail::ContainerSpec>(std::move(image))) {}
+ContainerBuilder::~ContainerBuilder() = default;
+ContainerBuilder::ContainerBuilder(const ContainerBuilder &) = default;
+ContainerBuilder &ContainerBuilder::operator=(const ContainerBuilder &) = default;
+ContainerBuilder::ContainerBuilder(ContainerBuilder &&) noexcept = default;
+ContainerBuilder &ContainerBuilder::operator=(ContainerBuilder &&) noexcept = default;
+
+std::shared_ptr<detail::ContainerSpec> ContainerBuilder::mutable_spec() {
+  // Containers built earlier keep the spec they were built with.
+  if (spec_.use_count() > 1) {
+    spec_ = std::make_shared<detail::ContainerSpec>(*spec_);
+  }
+  return spec_;
+}
+
+ContainerBuilder &ContainerBuilder::name(std::string name) {
+  mutable_spec()->name = std::move(name);
+  return *this;
+}
+ContainerBuilder &ContainerBuilder::set_state(std::shared_ptr<void> state, std::type_index type) {
+  auto spec = mutable_spec();
+  spec->state = std::move(state);
+  spec->state_type = type;
+  return *this;
+}
+ContainerBuilder &ContainerBuilder::wasi(bool enabled) {
+  mutable_spec()->wasi = enabled;
+  return *this;
+}
+ContainerBuilder &ContainerBuilder::args(std::vector<std::string> args) {
+  mutable_spec()->args = std::move(args);
+  return *this;
+}
+ContainerBuilder &ContainerBuilder::env(std::string key, std::string value) {
+  mutable_spec()->env.emplace_back(std::move(key), std::move(value));
+  return *this;
+}
+ContainerBuilder &ContainerBuilder::inherit_env() {
+  mutable_spec()->inherit_env = true;
+  return *this;
+}
+ContainerBuilder &ContainerBuilder::preopen(std::filesystem::path host_path, std::string guest_path,
+                                            DirAccess access) {
+  mutable_spec()->preopens.push_back({std::move(host_path), std::move(guest_path), access});
+  return *this;
+}
+ContainerBuilder &ContainerBuilder::stdin_mode(StdioMode mode) {
+  mutable_spec()->stdin_mode = mode;
+  return *this;
+}
+ContainerBuilder &ContainerBuilder::stdin_bytes(std::string bytes) {
+  auto spec = mutable_spec();
+  spec->stdin_mode = StdioMode::Capture;
+  spec->stdin_bytes = std::move(bytes);
+  return *this;
+}
+ContainerBuilder &ContainerBuilder::stdout_mode(StdioMode mode) {
+  mutable_spec()->stdout_mode = mode;
+  return *this;
+}
+ContainerBuilder &ContainerBuilder::stderr_mode(StdioMode mode) {
+  mutable_spec()->stderr_mode = mode;
+  return *this;
+}
+ContainerBuilder &ContainerBuilder::define_function(std::string full_name, HostFunction function) {
+  auto [iface, item] = detail::split_item_name(full_name);
+  auto spec = mutable_spec();
+  std::erase_if(spec->functions, [&](const auto &f) { return f.full_name == full_name; });
+  spec->functions.push_back(
+      {std::move(full_name), std::move(iface), std::move(item), std::move(function)});
+  return *this;
+}
+ContainerBuilder &ContainerBuilder::define_resource(std::string full_name,
+                                                    ResourceDestructor destructor) {
+  auto [iface, item] = detail::split_item_name(full_name);
+  auto spec = mutable_spec();
+  std::erase_if(spec->resources, [&](const auto &r) { return r.full_name == full_name; });
+  spec->resources.push_back({std::move(full_name), std::move(iface), std::move(item),
+                                       std::move(destructor),
+                                       detail::next_resource_type_id.fetch_add(1)});
+  return *this;
+}
+ContainerBuilder &ContainerBuilder::trap_unknown_imports(bool enabled) {
+  mutable_spec()->trap_unknown_imports = enabled;
+  return *this;
+}
+ContainerBuilder &ContainerBuilder::guest_initializer(GuestInitializer initializer) {
+  mutable_spec()->initializer = std::move(initializer);
+  return *this;
+}
+ContainerBuilder &ContainerBuilder::limits(Limits limits) {
+  mutable_spec()->limits = limits;
+  return *this;
+}
+
+Result<Container> ContainerBuilder::build() const {
+  const detail::ContainerSpec &spec = *spec_;
+  std::string name = spec.name.empty() ? spec.image.digest().substr(7, 12) : spec.name;
+  auto context = [&](std::string_view what) {
+    return std::string(what) + " container '" + name + "'";
+  };
+
+  // Every function of the world that carries stream/future/error-context values
+  // and that the host is asked to serve is refused in link_host_items; here, the
+  // imports nobody provides.
+  if (!spec.trap_unknown_imports && !spec.initializer) {
+    auto missing = detail::missing_imports(spec);
+    if (!missing.empty()) {
+      std::string list;
+      for (const WorldItem *m : missing) {
+        list += "\n  " + (m->interface_name.empty() ? std::string() : m->interface_name + "#") +
+                m->signature();
+      }
+      return Error(ErrorCode::LinkError,
+                   context("building") + ": the image imports what the host does not provide:" +
+                       list);
+    }
+  }
+
+  auto core = std::make_unique<detail::ContainerCore>();
+  core->spec = spec_;
+  core->name = name;
+  if (auto r = core->instantiate(); !r) {
+    return std::move(r).error().with_context(context("building"));
+  }
+  return Container(std::move(core));
+}
+
+}  // namespace tairitsu

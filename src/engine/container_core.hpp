@@ -1,0 +1,119 @@
+#pragma once
+
+// The private side of containers: the configuration a builder collects
+// (ContainerSpec, immutable once built) and the live state of a container
+// (ContainerCore: store, instance, lifecycle).
+
+#include <mutex>
+
+#include "engine/bridge.hpp"
+#include "engine/image_state.hpp"
+#include "tairitsu/container.hpp"
+
+namespace tairitsu::detail {
+
+struct HostFunctionDef {
+  std::string full_name;       // as given: "f" or "pkg:ns/iface@v#f"
+  std::string interface_name;  // empty at the root
+  std::string item_name;
+  HostFunction function;
+};
+
+struct HostResourceDef {
+  std::string full_name;
+  std::string interface_name;
+  std::string item_name;
+  ResourceDestructor destructor;
+  uint32_t type_id = 0;  // the host resource type's number, unique in the process
+};
+
+/// Everything a builder collects. Shared between a builder and the containers it
+/// built (for `restart()`); copied on write by the builder.
+struct ContainerSpec {
+  Image image;
+  std::string name;
+  std::shared_ptr<void> state;
+  std::type_index state_type = typeid(void);
+
+  bool wasi = true;
+  std::vector<std::string> args;
+  std::vector<std::pair<std::string, std::string>> env;
+  bool inherit_env = false;
+  std::vector<Preopen> preopens;
+  StdioMode stdin_mode = StdioMode::Null;
+  std::optional<std::string> stdin_bytes;
+  StdioMode stdout_mode = StdioMode::Null;
+  StdioMode stderr_mode = StdioMode::Null;
+
+  std::vector<HostFunctionDef> functions;
+  std::vector<HostResourceDef> resources;
+  bool trap_unknown_imports = false;
+  GuestInitializer initializer;
+  Limits limits;
+
+  explicit ContainerSpec(Image image) : image(std::move(image)) {}
+};
+
+/// Captured output of one stream; written by WASI from the calling thread.
+struct OutputBuffer {
+  mutable std::mutex mutex;
+  std::string text;
+};
+
+/// A host function as linked: what its callback needs to run.
+struct HostBinding {
+  ContainerCore *core;
+  const HostFunctionDef *def;
+  std::optional<FunctionType> type;  // from the image's import, when it imports it
+};
+
+struct ResourceBinding {
+  ContainerCore *core;
+  const HostResourceDef *def;
+};
+
+struct ContainerCore {
+  std::shared_ptr<const ContainerSpec> spec;
+  std::string name;
+  LinkerPtr linker;
+  std::vector<std::unique_ptr<HostBinding>> bindings;
+  std::vector<std::unique_ptr<ResourceBinding>> resource_bindings;
+  StorePtr store;
+  wasmtime_component_instance_t instance{};
+  ContainerState state = ContainerState::Created;
+  std::optional<Error> failure;
+  std::shared_ptr<OutputBuffer> stdout_buffer = std::make_shared<OutputBuffer>();
+  std::shared_ptr<OutputBuffer> stderr_buffer = std::make_shared<OutputBuffer>();
+
+  wasmtime_context_t *context() const { return wasmtime_store_context(store.get()); }
+  const ImageState &image() const { return *spec->image.state(); }
+
+  /// Makes the store (with WASI and limits) and instantiates the component.
+  Result<void> instantiate();
+  /// Sets fuel and the deadline before entering the guest.
+  void arm_limits();
+  /// Turns a failed call into the error to report, naming the limit when one
+  /// was hit, and marks the container failed.
+  Error fail(wasmtime_error_t *error, std::string_view what);
+};
+
+/// Turns a C API error into a failed result with context, or success when null.
+Result<void> check(wasmtime_error_t *error, ErrorCode code, std::string_view what);
+
+/// Defines the spec's host functions and resources in the core's linker.
+Result<void> link_host_items(ContainerCore &core);
+
+/// Builds the WASI configuration of a spec; fails when a preopened directory cannot be opened.
+Result<wasi_config_t *> make_wasi_config(const ContainerSpec &spec, ContainerCore &core);
+
+/// True when the linker's WASI preview 2 provides this import (any 0.2.x version).
+bool is_wasi_p2_interface(std::string_view import_name);
+
+/// Splits "pkg:ns/iface@v#item" into interface and item; a name without '#' is a root item.
+std::pair<std::string, std::string> split_item_name(std::string_view full_name);
+
+/// Whether a definition for interface `defined` satisfies an import of `imported`:
+/// the same name, and versions equal or semver-compatible.
+bool interface_satisfies(std::string_view defined, std::string_view imported);
+
+}  // namespace tairitsu::detail

@@ -1,0 +1,499 @@
+// Conversions between Tairitsu's types and values and the C API's.
+
+#include <cstring>
+
+#include "engine/bridge.hpp"
+
+namespace tairitsu::detail {
+
+namespace {
+
+std::string name_of(const wasm_name_t &name) { return std::string(name.data, name.size); }
+
+void set_name(wasm_name_t &out, std::string_view text) {
+  wasm_name_new(&out, text.size(), text.data());
+}
+
+// Takes ownership of a valtype written by the C API and converts it.
+Type take_type(wasmtime_component_valtype_t &raw, const ResourceNames &names) {
+  Type t = type_from_capi(raw, names);
+  wasmtime_component_valtype_delete(&raw);
+  return t;
+}
+
+std::optional<Type> take_optional_type(bool present, wasmtime_component_valtype_t &raw,
+                                       const ResourceNames &names) {
+  if (!present) {
+    return std::nullopt;
+  }
+  return take_type(raw, names);
+}
+
+}  // namespace
+
+void ResourceNames::add(const wasmtime_component_resource_type_t *type, std::string name) {
+  names_.emplace_back(ResourceTypePtr(wasmtime_component_resource_type_clone(type)),
+                      std::move(name));
+}
+
+std::string ResourceNames::name_of(const wasmtime_component_resource_type_t *type) const {
+  for (const auto &[known, name] : names_) {
+    if (wasmtime_component_resource_type_equal(known.get(), type)) {
+      return name;
+    }
+  }
+  return "resource";
+}
+
+Type type_from_capi(const wasmtime_component_valtype_t &type, const ResourceNames &names) {
+  wasmtime_component_valtype_t inner;
+  switch (type.kind) {
+    case WASMTIME_COMPONENT_VALTYPE_BOOL: return Type::boolean();
+    case WASMTIME_COMPONENT_VALTYPE_S8: return Type::s8();
+    case WASMTIME_COMPONENT_VALTYPE_S16: return Type::s16();
+    case WASMTIME_COMPONENT_VALTYPE_S32: return Type::s32();
+    case WASMTIME_COMPONENT_VALTYPE_S64: return Type::s64();
+    case WASMTIME_COMPONENT_VALTYPE_U8: return Type::u8();
+    case WASMTIME_COMPONENT_VALTYPE_U16: return Type::u16();
+    case WASMTIME_COMPONENT_VALTYPE_U32: return Type::u32();
+    case WASMTIME_COMPONENT_VALTYPE_U64: return Type::u64();
+    case WASMTIME_COMPONENT_VALTYPE_F32: return Type::f32();
+    case WASMTIME_COMPONENT_VALTYPE_F64: return Type::f64();
+    case WASMTIME_COMPONENT_VALTYPE_CHAR: return Type::character();
+    case WASMTIME_COMPONENT_VALTYPE_STRING: return Type::string();
+    case WASMTIME_COMPONENT_VALTYPE_LIST:
+      wasmtime_component_list_type_element(type.of.list, &inner);
+      return Type::list(take_type(inner, names));
+    case WASMTIME_COMPONENT_VALTYPE_RECORD: {
+      std::vector<NamedType> fields;
+      std::size_t n = wasmtime_component_record_type_field_count(type.of.record);
+      for (std::size_t i = 0; i < n; ++i) {
+        const char *name = nullptr;
+        std::size_t len = 0;
+        wasmtime_component_record_type_field_nth(type.of.record, i, &name, &len, &inner);
+        fields.push_back({std::string(name, len), take_type(inner, names)});
+      }
+      return Type::record(std::move(fields));
+    }
+    case WASMTIME_COMPONENT_VALTYPE_TUPLE: {
+      std::vector<Type> elements;
+      std::size_t n = wasmtime_component_tuple_type_types_count(type.of.tuple);
+      for (std::size_t i = 0; i < n; ++i) {
+        wasmtime_component_tuple_type_types_nth(type.of.tuple, i, &inner);
+        elements.push_back(take_type(inner, names));
+      }
+      return Type::tuple(std::move(elements));
+    }
+    case WASMTIME_COMPONENT_VALTYPE_VARIANT: {
+      std::vector<NamedType> cases;
+      std::size_t n = wasmtime_component_variant_type_case_count(type.of.variant);
+      for (std::size_t i = 0; i < n; ++i) {
+        const char *name = nullptr;
+        std::size_t len = 0;
+        bool has_payload = false;
+        wasmtime_component_variant_type_case_nth(type.of.variant, i, &name, &len, &has_payload,
+                                                 &inner);
+        cases.push_back({std::string(name, len), take_optional_type(has_payload, inner, names)});
+      }
+      return Type::variant(std::move(cases));
+    }
+    case WASMTIME_COMPONENT_VALTYPE_ENUM:
+    case WASMTIME_COMPONENT_VALTYPE_FLAGS: {
+      bool is_enum = type.kind == WASMTIME_COMPONENT_VALTYPE_ENUM;
+      std::vector<std::string> labels;
+      std::size_t n = is_enum ? wasmtime_component_enum_type_names_count(type.of.enum_)
+                              : wasmtime_component_flags_type_names_count(type.of.flags);
+      for (std::size_t i = 0; i < n; ++i) {
+        const char *name = nullptr;
+        std::size_t len = 0;
+        if (is_enum) {
+          wasmtime_component_enum_type_names_nth(type.of.enum_, i, &name, &len);
+        } else {
+          wasmtime_component_flags_type_names_nth(type.of.flags, i, &name, &len);
+        }
+        labels.emplace_back(name, len);
+      }
+      return is_enum ? Type::enumeration(std::move(labels)) : Type::flags(std::move(labels));
+    }
+    case WASMTIME_COMPONENT_VALTYPE_OPTION:
+      wasmtime_component_option_type_ty(type.of.option, &inner);
+      return Type::option(take_type(inner, names));
+    case WASMTIME_COMPONENT_VALTYPE_RESULT: {
+      wasmtime_component_valtype_t err;
+      bool has_ok = wasmtime_component_result_type_ok(type.of.result, &inner);
+      bool has_err = wasmtime_component_result_type_err(type.of.result, &err);
+      auto ok_type = take_optional_type(has_ok, inner, names);
+      return Type::result(std::move(ok_type), take_optional_type(has_err, err, names));
+    }
+    case WASMTIME_COMPONENT_VALTYPE_OWN:
+      return Type::own(names.name_of(type.of.own));
+    case WASMTIME_COMPONENT_VALTYPE_BORROW:
+      return Type::borrow(names.name_of(type.of.borrow));
+    case WASMTIME_COMPONENT_VALTYPE_MAP: {
+      wasmtime_component_valtype_t value;
+      wasmtime_component_map_type_key(type.of.map, &inner);
+      wasmtime_component_map_type_value(type.of.map, &value);
+      Type key = take_type(inner, names);
+      return Type::map(std::move(key), take_type(value, names));
+    }
+    case WASMTIME_COMPONENT_VALTYPE_FUTURE: {
+      bool has = wasmtime_component_future_type_ty(type.of.future, &inner);
+      return Type::future(take_optional_type(has, inner, names));
+    }
+    case WASMTIME_COMPONENT_VALTYPE_STREAM: {
+      bool has = wasmtime_component_stream_type_ty(type.of.stream, &inner);
+      return Type::stream(take_optional_type(has, inner, names));
+    }
+    case WASMTIME_COMPONENT_VALTYPE_ERROR_CONTEXT:
+    default:
+      return Type::error_context();
+  }
+}
+
+FunctionType function_type_from_capi(const wasmtime_component_func_type_t *type,
+                                     const ResourceNames &names) {
+  FunctionType out;
+  out.is_async = wasmtime_component_func_type_async(type);
+  std::size_t n = wasmtime_component_func_type_param_count(type);
+  for (std::size_t i = 0; i < n; ++i) {
+    const char *name = nullptr;
+    std::size_t len = 0;
+    wasmtime_component_valtype_t raw;
+    wasmtime_component_func_type_param_nth(type, i, &name, &len, &raw);
+    out.params.push_back({std::string(name, len), take_type(raw, names)});
+  }
+  wasmtime_component_valtype_t raw;
+  if (wasmtime_component_func_type_result(type, &raw)) {
+    out.result = take_type(raw, names);
+  }
+  return out;
+}
+
+namespace {
+
+// Wasmtime aborts on strings that are not UTF-8 and chars that are not
+// Unicode scalar values, so both are checked before any value is handed over.
+bool valid_utf8(std::string_view s) {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    auto c = static_cast<unsigned char>(s[i]);
+    std::size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    if (len == 0 || i + len > s.size()) {
+      return false;
+    }
+    uint32_t cp = len == 1 ? c : len == 2 ? (c & 0x1F) : len == 3 ? (c & 0x0F) : (c & 0x07);
+    for (std::size_t k = 1; k < len; ++k) {
+      auto cc = static_cast<unsigned char>(s[i + k]);
+      if ((cc & 0xC0) != 0x80) {
+        return false;
+      }
+      cp = (cp << 6) | (cc & 0x3F);
+    }
+    static constexpr uint32_t min_for_len[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (cp < min_for_len[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+      return false;
+    }
+    i += len;
+  }
+  return true;
+}
+
+bool valid_char(char32_t c) { return c <= 0x10FFFF && !(c >= 0xD800 && c <= 0xDFFF); }
+
+}  // namespace
+
+std::optional<std::string> check_encodable(const Value &value, const std::string &path) {
+  switch (value.kind()) {
+    case TypeKind::String:
+      if (!valid_utf8(value.as_string())) {
+        return path + ": string is not valid UTF-8";
+      }
+      return std::nullopt;
+    case TypeKind::Char:
+      if (!valid_char(value.as_char())) {
+        return path + ": char U+" + std::to_string(static_cast<uint32_t>(value.as_char())) +
+               " is not a Unicode scalar value";
+      }
+      return std::nullopt;
+    case TypeKind::List:
+    case TypeKind::Tuple: {
+      auto items = value.items();
+      for (std::size_t i = 0; i < items.size(); ++i) {
+        if (auto e = check_encodable(items[i], path + "[" + std::to_string(i) + "]")) {
+          return e;
+        }
+      }
+      return std::nullopt;
+    }
+    case TypeKind::Record:
+      for (const Field &f : value.as_record().fields) {
+        if (auto e = check_encodable(f.value, path + "." + f.name)) {
+          return e;
+        }
+      }
+      return std::nullopt;
+    case TypeKind::Map:
+      for (const auto &[k, v] : value.as_map().entries) {
+        if (auto e = check_encodable(k, path + "{key}")) {
+          return e;
+        }
+        if (auto e = check_encodable(v, path + "{value}")) {
+          return e;
+        }
+      }
+      return std::nullopt;
+    default:
+      if (const Value *p = value.payload()) {
+        return check_encodable(*p, path);
+      }
+      return std::nullopt;
+  }
+}
+
+void value_to_capi(const Value &value, wasmtime_component_val_t &out) {
+  switch (value.kind()) {
+    case TypeKind::Bool: out.kind = WASMTIME_COMPONENT_BOOL; out.of.boolean = value.as_bool(); return;
+    case TypeKind::S8: out.kind = WASMTIME_COMPONENT_S8; out.of.s8 = value.as_s8(); return;
+    case TypeKind::U8: out.kind = WASMTIME_COMPONENT_U8; out.of.u8 = value.as_u8(); return;
+    case TypeKind::S16: out.kind = WASMTIME_COMPONENT_S16; out.of.s16 = value.as_s16(); return;
+    case TypeKind::U16: out.kind = WASMTIME_COMPONENT_U16; out.of.u16 = value.as_u16(); return;
+    case TypeKind::S32: out.kind = WASMTIME_COMPONENT_S32; out.of.s32 = value.as_s32(); return;
+    case TypeKind::U32: out.kind = WASMTIME_COMPONENT_U32; out.of.u32 = value.as_u32(); return;
+    case TypeKind::S64: out.kind = WASMTIME_COMPONENT_S64; out.of.s64 = value.as_s64(); return;
+    case TypeKind::U64: out.kind = WASMTIME_COMPONENT_U64; out.of.u64 = value.as_u64(); return;
+    case TypeKind::F32: out.kind = WASMTIME_COMPONENT_F32; out.of.f32 = value.as_f32(); return;
+    case TypeKind::F64: out.kind = WASMTIME_COMPONENT_F64; out.of.f64 = value.as_f64(); return;
+    case TypeKind::Char:
+      out.kind = WASMTIME_COMPONENT_CHAR;
+      out.of.character = static_cast<uint32_t>(value.as_char());
+      return;
+    case TypeKind::String:
+      out.kind = WASMTIME_COMPONENT_STRING;
+      set_name(out.of.string, value.as_string());
+      return;
+    case TypeKind::List:
+    case TypeKind::Tuple: {
+      auto items = value.items();
+      bool is_list = value.kind() == TypeKind::List;
+      wasmtime_component_val_t *data;
+      if (is_list) {
+        out.kind = WASMTIME_COMPONENT_LIST;
+        wasmtime_component_vallist_new_uninit(&out.of.list, items.size());
+        data = out.of.list.data;
+      } else {
+        out.kind = WASMTIME_COMPONENT_TUPLE;
+        wasmtime_component_valtuple_new_uninit(&out.of.tuple, items.size());
+        data = out.of.tuple.data;
+      }
+      for (std::size_t i = 0; i < items.size(); ++i) {
+        value_to_capi(items[i], data[i]);
+      }
+      return;
+    }
+    case TypeKind::Record: {
+      const auto &fields = value.as_record().fields;
+      out.kind = WASMTIME_COMPONENT_RECORD;
+      wasmtime_component_valrecord_new_uninit(&out.of.record, fields.size());
+      for (std::size_t i = 0; i < fields.size(); ++i) {
+        set_name(out.of.record.data[i].name, fields[i].name);
+        value_to_capi(fields[i].value, out.of.record.data[i].val);
+      }
+      return;
+    }
+    case TypeKind::Variant: {
+      out.kind = WASMTIME_COMPONENT_VARIANT;
+      set_name(out.of.variant.discriminant, value.as_variant().name);
+      out.of.variant.val = nullptr;
+      if (const Value *p = value.payload()) {
+        wasmtime_component_val_t tmp;
+        value_to_capi(*p, tmp);
+        out.of.variant.val = wasmtime_component_val_new(&tmp);
+      }
+      return;
+    }
+    case TypeKind::Enum:
+      out.kind = WASMTIME_COMPONENT_ENUM;
+      set_name(out.of.enumeration, value.as_enum().name);
+      return;
+    case TypeKind::Option: {
+      out.kind = WASMTIME_COMPONENT_OPTION;
+      out.of.option = nullptr;
+      if (const Value *p = value.payload()) {
+        wasmtime_component_val_t tmp;
+        value_to_capi(*p, tmp);
+        out.of.option = wasmtime_component_val_new(&tmp);
+      }
+      return;
+    }
+    case TypeKind::Result: {
+      out.kind = WASMTIME_COMPONENT_RESULT;
+      out.of.result.is_ok = value.as_result().is_ok;
+      out.of.result.val = nullptr;
+      if (const Value *p = value.payload()) {
+        wasmtime_component_val_t tmp;
+        value_to_capi(*p, tmp);
+        out.of.result.val = wasmtime_component_val_new(&tmp);
+      }
+      return;
+    }
+    case TypeKind::Flags: {
+      const auto &names = value.as_flags().names;
+      out.kind = WASMTIME_COMPONENT_FLAGS;
+      wasmtime_component_valflags_new_uninit(&out.of.flags, names.size());
+      for (std::size_t i = 0; i < names.size(); ++i) {
+        set_name(out.of.flags.data[i], names[i]);
+      }
+      return;
+    }
+    case TypeKind::Map: {
+      const auto &entries = value.as_map().entries;
+      out.kind = WASMTIME_COMPONENT_MAP;
+      wasmtime_component_valmap_new_uninit(&out.of.map, entries.size());
+      for (std::size_t i = 0; i < entries.size(); ++i) {
+        value_to_capi(entries[i].first, out.of.map.data[i].key);
+        value_to_capi(entries[i].second, out.of.map.data[i].value);
+      }
+      return;
+    }
+    case TypeKind::Own:
+    case TypeKind::Borrow:
+      out.kind = WASMTIME_COMPONENT_RESOURCE;
+      out.of.resource = wasmtime_component_resource_any_clone(value.as_resource().slot()->any);
+      return;
+    default:
+      // Streams, futures and error contexts are refused before conversion.
+      out.kind = WASMTIME_COMPONENT_BOOL;
+      out.of.boolean = false;
+      return;
+  }
+}
+
+Result<Value> value_from_capi(const wasmtime_component_val_t &value) {
+  auto items_of = [](const wasmtime_component_val_t *data,
+                     std::size_t n) -> Result<std::vector<Value>> {
+    std::vector<Value> items;
+    items.reserve(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      auto v = value_from_capi(data[i]);
+      if (!v) {
+        return std::move(v).error();
+      }
+      items.push_back(std::move(*v));
+    }
+    return items;
+  };
+  auto optional_of = [](const wasmtime_component_val_t *p) -> Result<std::optional<Value>> {
+    if (!p) {
+      return std::optional<Value>();
+    }
+    auto v = value_from_capi(*p);
+    if (!v) {
+      return std::move(v).error();
+    }
+    return std::optional<Value>(std::move(*v));
+  };
+  switch (value.kind) {
+    case WASMTIME_COMPONENT_BOOL: return Value::boolean(value.of.boolean);
+    case WASMTIME_COMPONENT_S8: return Value::s8(value.of.s8);
+    case WASMTIME_COMPONENT_U8: return Value::u8(value.of.u8);
+    case WASMTIME_COMPONENT_S16: return Value::s16(value.of.s16);
+    case WASMTIME_COMPONENT_U16: return Value::u16(value.of.u16);
+    case WASMTIME_COMPONENT_S32: return Value::s32(value.of.s32);
+    case WASMTIME_COMPONENT_U32: return Value::u32(value.of.u32);
+    case WASMTIME_COMPONENT_S64: return Value::s64(value.of.s64);
+    case WASMTIME_COMPONENT_U64: return Value::u64(value.of.u64);
+    case WASMTIME_COMPONENT_F32: return Value::f32(value.of.f32);
+    case WASMTIME_COMPONENT_F64: return Value::f64(value.of.f64);
+    case WASMTIME_COMPONENT_CHAR: return Value::character(static_cast<char32_t>(value.of.character));
+    case WASMTIME_COMPONENT_STRING: return Value::string(name_of(value.of.string));
+    case WASMTIME_COMPONENT_LIST: {
+      auto items = items_of(value.of.list.data, value.of.list.size);
+      if (!items) {
+        return std::move(items).error();
+      }
+      return Value::list(std::move(*items));
+    }
+    case WASMTIME_COMPONENT_TUPLE: {
+      auto items = items_of(value.of.tuple.data, value.of.tuple.size);
+      if (!items) {
+        return std::move(items).error();
+      }
+      return Value::tuple(std::move(*items));
+    }
+    case WASMTIME_COMPONENT_RECORD: {
+      std::vector<Field> fields;
+      fields.reserve(value.of.record.size);
+      for (std::size_t i = 0; i < value.of.record.size; ++i) {
+        auto v = value_from_capi(value.of.record.data[i].val);
+        if (!v) {
+          return std::move(v).error();
+        }
+        fields.push_back({name_of(value.of.record.data[i].name), std::move(*v)});
+      }
+      return Value::record(std::move(fields));
+    }
+    case WASMTIME_COMPONENT_VARIANT: {
+      auto payload = optional_of(value.of.variant.val);
+      if (!payload) {
+        return std::move(payload).error();
+      }
+      return Value::variant(name_of(value.of.variant.discriminant), std::move(*payload));
+    }
+    case WASMTIME_COMPONENT_ENUM: return Value::enumeration(name_of(value.of.enumeration));
+    case WASMTIME_COMPONENT_OPTION: {
+      auto payload = optional_of(value.of.option);
+      if (!payload) {
+        return std::move(payload).error();
+      }
+      return *payload ? Value::some(std::move(**payload)) : Value::none();
+    }
+    case WASMTIME_COMPONENT_RESULT: {
+      auto payload = optional_of(value.of.result.val);
+      if (!payload) {
+        return std::move(payload).error();
+      }
+      return value.of.result.is_ok ? Value::ok(std::move(*payload))
+                                   : Value::err(std::move(*payload));
+    }
+    case WASMTIME_COMPONENT_FLAGS: {
+      std::vector<std::string> names;
+      for (std::size_t i = 0; i < value.of.flags.size; ++i) {
+        names.push_back(name_of(value.of.flags.data[i]));
+      }
+      return Value::flags(std::move(names));
+    }
+    case WASMTIME_COMPONENT_MAP: {
+      std::vector<std::pair<Value, Value>> entries;
+      for (std::size_t i = 0; i < value.of.map.size; ++i) {
+        auto k = value_from_capi(value.of.map.data[i].key);
+        if (!k) {
+          return std::move(k).error();
+        }
+        auto v = value_from_capi(value.of.map.data[i].value);
+        if (!v) {
+          return std::move(v).error();
+        }
+        entries.emplace_back(std::move(*k), std::move(*v));
+      }
+      return Value::map(std::move(entries));
+    }
+    case WASMTIME_COMPONENT_RESOURCE:
+      return Value::resource(
+          make_resource_handle(wasmtime_component_resource_any_clone(value.of.resource)));
+    default:
+      return Error(ErrorCode::Unsupported, "a value of kind " + std::to_string(value.kind) +
+                                               " cannot be represented by the C API");
+  }
+}
+
+std::string mismatch_message(std::string_view what, const Value &value, const Type &type,
+                             const std::string &path) {
+  std::string out = std::string(what) + ": expected " + type.to_string() + ", found " +
+                    value.to_string();
+  if (!path.empty()) {
+    out += " (mismatch at " + path + ")";
+  }
+  return out;
+}
+
+}  // namespace tairitsu::detail

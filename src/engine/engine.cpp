@@ -1,0 +1,88 @@
+#include "tairitsu/engine.hpp"
+
+#include <chrono>
+
+#include "engine/bridge.hpp"
+
+namespace tairitsu {
+
+namespace detail {
+
+EpochTicker::~EpochTicker() {
+  {
+    std::lock_guard lock(mutex_);
+    stop_ = true;
+  }
+  stop_cv_.notify_all();
+  if (thread_.joinable()) {
+    thread_.join();
+  }
+}
+
+void EpochTicker::ensure_running() {
+  std::lock_guard lock(mutex_);
+  if (thread_.joinable()) {
+    return;
+  }
+  thread_ = std::thread([this] {
+    std::unique_lock lock(mutex_);
+    while (!stop_cv_.wait_for(lock, std::chrono::milliseconds(tick_ms_), [this] { return stop_; })) {
+      wasmtime_engine_increment_epoch(engine_);
+    }
+  });
+}
+
+}  // namespace detail
+
+std::string EngineConfig::fingerprint() const {
+  // Settings that change generated code or the layout of compiled artifacts.
+  std::string out = "wasmtime-48";
+  out += fuel ? "+fuel" : "";
+  out += deadlines ? "+epochs" : "";
+  out += pooling ? "+pooling" : "";
+  out += component_model_async ? "+cm-async" : "";
+  out += optimize ? "+opt" : "+noopt";
+  return out;
+}
+
+Result<Engine> Engine::create(const EngineConfig &config) {
+  if (config.deadlines && config.deadline_tick_ms == 0) {
+    return Error(ErrorCode::InvalidInput, "engine config: deadline_tick_ms must be at least 1");
+  }
+  wasm_config_t *raw = wasm_config_new();
+  wasmtime_config_wasm_component_model_set(raw, true);
+  wasmtime_config_consume_fuel_set(raw, config.fuel);
+  wasmtime_config_epoch_interruption_set(raw, config.deadlines);
+  wasmtime_config_parallel_compilation_set(raw, config.parallel_compilation);
+  wasmtime_config_cranelift_opt_level_set(raw, config.optimize ? WASMTIME_OPT_LEVEL_SPEED
+                                                               : WASMTIME_OPT_LEVEL_NONE);
+  if (config.component_model_async) {
+    wasmtime_config_concurrency_support_set(raw, true);
+    wasmtime_config_wasm_component_model_async_set(raw, true);
+  }
+  if (config.pooling) {
+    wasmtime_pooling_allocation_config_t *pooling = wasmtime_pooling_allocation_config_new();
+    wasmtime_pooling_allocation_strategy_set(raw, pooling);
+    wasmtime_pooling_allocation_config_delete(pooling);
+  }
+  auto state = std::make_shared<detail::EngineState>();
+  state->config = config;
+  state->engine.reset(wasm_engine_new_with_config(raw));
+  if (!state->engine) {
+    return Error(ErrorCode::InvalidInput, "the engine could not be created with this configuration");
+  }
+  state->ticker = std::make_unique<detail::EpochTicker>(state->raw(), config.deadline_tick_ms);
+  return Engine(std::move(state));
+}
+
+Engine Engine::shared() {
+  static Engine engine = [] {
+    auto created = Engine::create();
+    return std::move(created).value();
+  }();
+  return engine;
+}
+
+const EngineConfig &Engine::config() const { return state_->config; }
+
+}  // namespace tairitsu

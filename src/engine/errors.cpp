@@ -1,0 +1,108 @@
+// Wasmtime errors become Tairitsu errors here, once.
+
+#include <atomic>
+
+#include "engine/bridge.hpp"
+
+namespace tairitsu {
+
+namespace detail {
+
+namespace {
+
+std::string trim(std::string_view s) {
+  std::size_t a = s.find_first_not_of(" \t\r\n");
+  std::size_t b = s.find_last_not_of(" \t\r\n");
+  return a == std::string_view::npos ? std::string() : std::string(s.substr(a, b - a + 1));
+}
+
+// Wasmtime's message is anyhow's debug form: the outermost context, maybe a
+// rendered backtrace, then "Caused by:" and one numbered cause a line. Keep the
+// contexts and causes, outermost first, and drop the rendered backtrace (the
+// frames are kept structurally).
+std::string readable_message(const std::string &raw) {
+  std::vector<std::string> parts;
+  std::size_t caused = raw.find("\nCaused by:");
+  std::string head = raw.substr(0, caused);
+  std::string first_line = trim(head.substr(0, head.find('\n')));
+  if (first_line.rfind("error while executing at wasm backtrace", 0) != 0 && !first_line.empty()) {
+    parts.push_back(first_line);
+  }
+  if (caused != std::string::npos) {
+    std::string rest = raw.substr(caused + 11);
+    std::size_t pos = 0;
+    while (pos < rest.size()) {
+      std::size_t end = rest.find('\n', pos);
+      std::string line = trim(rest.substr(pos, end == std::string::npos ? std::string::npos : end - pos));
+      pos = end == std::string::npos ? rest.size() : end + 1;
+      // Numbered causes look like "0: message"; a single cause has no number.
+      std::size_t colon = line.find(": ");
+      if (colon != std::string::npos && colon > 0 &&
+          line.find_first_not_of("0123456789") == colon) {
+        line = line.substr(colon + 2);
+      }
+      if (!line.empty() && line.rfind("error while executing at wasm backtrace", 0) != 0 &&
+          line.find("!<wasm function") == std::string::npos && line.rfind("at ", 0) != 0 &&
+          !(line.size() > 2 && line[0] >= '0' && line[0] <= '9' && line.find(":   0x") != std::string::npos)) {
+        parts.push_back(line);
+      }
+    }
+  }
+  if (parts.empty()) {
+    return trim(raw);
+  }
+  std::string out;
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    out += (i ? ": " : "") + parts[i];
+  }
+  return out;
+}
+
+std::string frame_name(const wasm_name_t *name) {
+  return name ? std::string(name->data, name->size) : std::string();
+}
+
+}  // namespace
+
+Error take_error(wasmtime_error_t *raw, ErrorCode code) {
+  ErrorPtr error(raw);
+  wasm_name_t message;
+  wasmtime_error_message(error.get(), &message);
+  std::string text(message.data, message.size);
+  wasm_byte_vec_delete(&message);
+
+  Error out(code, readable_message(text));
+
+  wasm_frame_vec_t trace;
+  wasmtime_error_wasm_trace(error.get(), &trace);
+  std::vector<Frame> frames;
+  for (std::size_t i = 0; i < trace.size; ++i) {
+    const wasm_frame_t *f = trace.data[i];
+    frames.push_back(Frame{frame_name(wasmtime_frame_module_name(f)),
+                           frame_name(wasmtime_frame_func_name(f)), wasm_frame_func_index(f),
+                           wasm_frame_module_offset(f)});
+  }
+  wasm_frame_vec_delete(&trace);
+  out.with_backtrace(std::move(frames));
+
+  int status = 0;
+  if (wasmtime_error_exit_status(error.get(), &status)) {
+    out.with_exit_status(status);
+  }
+  return out;
+}
+
+ResourceHandle make_resource_handle(wasmtime_component_resource_any_t *any) {
+  static std::atomic<uint64_t> next_id{1};
+  return ResourceHandle(std::make_shared<ResourceSlot>(any, next_id.fetch_add(1)));
+}
+
+}  // namespace detail
+
+bool ResourceHandle::owned() const {
+  return slot_ && wasmtime_component_resource_any_owned(slot_->any);
+}
+
+uint64_t ResourceHandle::id() const { return slot_ ? slot_->id : 0; }
+
+}  // namespace tairitsu

@@ -1,0 +1,46 @@
+#pragma once
+
+// The private state of an Image: the compiled component, its digest, its world
+// and, for each exported function, what a call needs (export index and type).
+
+#include <map>
+
+#include "engine/bridge.hpp"
+#include "tairitsu/image.hpp"
+
+namespace tairitsu::detail {
+
+/// An exported function as calls use it.
+struct ExportedFunction {
+  const WorldItem *item;
+  ExportIndexPtr index;  ///< valid for every instance of the component
+};
+
+/// An imported item: a root function or a member of an imported interface.
+struct ImportedItem {
+  const WorldItem *item;
+};
+
+struct ImageState {
+  explicit ImageState(Engine engine) : engine(std::move(engine)) {}
+
+  Engine engine;
+  ComponentPtr component;
+  std::string digest;
+  ImageSource source = ImageSource::Component;
+  std::vector<std::byte> bytes;
+  std::size_t size = 0;
+  ResourceNames resources;
+  std::vector<WorldItem> imports;
+  std::vector<WorldItem> exports;
+  std::map<std::string, ExportedFunction, std::less<>> functions;  ///< by full name
+
+  /// Builds the state of a compiled component: reflects its world and indexes its exports.
+  static Result<Image> make(const Engine &engine, ComponentPtr component, ImageSource source,
+                            std::vector<std::byte> bytes, std::string digest, std::size_t size);
+};
+
+/// "sha256:<hex>" of `bytes`.
+std::string sha256_digest(std::span<const std::byte> bytes);
+
+}  // namespace tairitsu::detail

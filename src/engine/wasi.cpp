@@ -1,0 +1,113 @@
+// WASI preview 2 as containers get it: only what the builder granted.
+
+#include <cstring>
+
+#include "engine/container_core.hpp"
+
+namespace tairitsu::detail {
+
+namespace {
+
+// The interfaces that Wasmtime's WASI preview 2 linker defines.
+constexpr std::string_view kWasiP2Interfaces[] = {
+    "wasi:io/error",           "wasi:io/poll",
+    "wasi:io/streams",         "wasi:clocks/wall-clock",
+    "wasi:clocks/monotonic-clock", "wasi:filesystem/types",
+    "wasi:filesystem/preopens", "wasi:random/random",
+    "wasi:random/insecure",    "wasi:random/insecure-seed",
+    "wasi:cli/exit",           "wasi:cli/environment",
+    "wasi:cli/stdin",          "wasi:cli/stdout",
+    "wasi:cli/stderr",         "wasi:cli/terminal-input",
+    "wasi:cli/terminal-output", "wasi:cli/terminal-stdin",
+    "wasi:cli/terminal-stdout", "wasi:cli/terminal-stderr",
+    "wasi:sockets/tcp",        "wasi:sockets/udp",
+    "wasi:sockets/udp-create-socket", "wasi:sockets/tcp-create-socket",
+    "wasi:sockets/instance-network", "wasi:sockets/network",
+    "wasi:sockets/ip-name-lookup",
+};
+
+ptrdiff_t write_to_buffer(void *data, const unsigned char *bytes, size_t len) {
+  auto *buffer = static_cast<OutputBuffer *>(data);
+  std::lock_guard lock(buffer->mutex);
+  buffer->text.append(reinterpret_cast<const char *>(bytes), len);
+  return static_cast<ptrdiff_t>(len);
+}
+
+void release_buffer(void *data) { delete static_cast<std::shared_ptr<OutputBuffer> *>(data); }
+
+ptrdiff_t write_to_shared_buffer(void *data, const unsigned char *bytes, size_t len) {
+  return write_to_buffer(static_cast<std::shared_ptr<OutputBuffer> *>(data)->get(), bytes, len);
+}
+
+}  // namespace
+
+bool is_wasi_p2_interface(std::string_view name) {
+  std::size_t at = name.find('@');
+  std::string_view base = name.substr(0, at);
+  if (at != std::string_view::npos && name.substr(at + 1).rfind("0.2.", 0) != 0) {
+    return false;
+  }
+  for (std::string_view known : kWasiP2Interfaces) {
+    if (base == known) {
+      return true;
+    }
+  }
+  return false;
+}
+
+Result<wasi_config_t *> make_wasi_config(const ContainerSpec &spec, ContainerCore &core) {
+  CPtr<wasi_config_t, wasi_config_delete> config(wasi_config_new());
+
+  std::vector<std::string> argv;
+  argv.push_back(core.name);
+  argv.insert(argv.end(), spec.args.begin(), spec.args.end());
+  std::vector<const char *> argp;
+  for (const auto &a : argv) {
+    argp.push_back(a.c_str());
+  }
+  wasi_config_set_argv(config.get(), argp.size(), argp.data());
+
+  if (spec.inherit_env) {
+    wasi_config_inherit_env(config.get());
+  } else if (!spec.env.empty()) {
+    std::vector<const char *> keys;
+    std::vector<const char *> values;
+    for (const auto &[k, v] : spec.env) {
+      keys.push_back(k.c_str());
+      values.push_back(v.c_str());
+    }
+    wasi_config_set_env(config.get(), keys.size(), keys.data(), values.data());
+  }
+
+  for (const Preopen &p : spec.preopens) {
+    if (!wasi_config_preopen_dir(config.get(), p.host_path.c_str(), p.guest_path.c_str(),
+                                 p.access == DirAccess::ReadWrite)) {
+      return Error(ErrorCode::NotFound, "preopened directory '" + p.host_path.string() +
+                                            "' cannot be opened");
+    }
+  }
+
+  if (spec.stdin_bytes) {
+    wasm_byte_vec_t bytes;
+    wasm_byte_vec_new(&bytes, spec.stdin_bytes->size(), spec.stdin_bytes->data());
+    wasi_config_set_stdin_bytes(config.get(), &bytes);
+  } else if (spec.stdin_mode == StdioMode::Inherit) {
+    wasi_config_inherit_stdin(config.get());
+  }
+
+  auto connect = [&](StdioMode mode, const std::shared_ptr<OutputBuffer> &buffer, bool is_stdout) {
+    if (mode == StdioMode::Inherit) {
+      is_stdout ? wasi_config_inherit_stdout(config.get())
+                : wasi_config_inherit_stderr(config.get());
+    } else if (mode == StdioMode::Capture) {
+      auto *keep = new std::shared_ptr<OutputBuffer>(buffer);
+      (is_stdout ? wasi_config_set_stdout_custom : wasi_config_set_stderr_custom)(
+          config.get(), write_to_shared_buffer, keep, release_buffer);
+    }
+  };
+  connect(spec.stdout_mode, core.stdout_buffer, true);
+  connect(spec.stderr_mode, core.stderr_buffer, false);
+  return config.release();
+}
+
+}  // namespace tairitsu::detail

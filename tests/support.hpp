@@ -1,0 +1,61 @@
+#pragma once
+
+// Shared helpers for the tests: fixture paths and images compiled once per process.
+
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <map>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "tairitsu/tairitsu.hpp"
+
+namespace tairitsu::testing {
+
+inline std::filesystem::path fixture_path(const std::string &name) {
+  return std::filesystem::path(TAIRITSU_FIXTURE_DIR) / name;
+}
+
+inline std::vector<std::byte> read_bytes(const std::filesystem::path &path) {
+  std::ifstream in(path, std::ios::binary);
+  std::vector<char> raw((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::vector<std::byte> out(raw.size());
+  std::memcpy(out.data(), raw.data(), raw.size());
+  return out;
+}
+
+/// The fixture's image, compiled on first use and shared by all tests.
+inline Image fixture_image(const std::string &name) {
+  static std::mutex mutex;
+  static std::map<std::string, Image> cache;
+  std::lock_guard lock(mutex);
+  auto it = cache.find(name);
+  if (it == cache.end()) {
+    auto image = Image::from_file(fixture_path(name));
+    if (!image) {
+      ADD_FAILURE() << "fixture " << name << ": " << image.error();
+      std::abort();
+    }
+    it = cache.emplace(name, *image).first;
+  }
+  return it->second;
+}
+
+#define ASSERT_OK(expr)                                                 \
+  do {                                                                  \
+    const auto &tairitsu_result_ = (expr);                              \
+    ASSERT_TRUE(tairitsu_result_.ok()) << tairitsu_result_.error();     \
+  } while (0)
+
+#define EXPECT_OK(expr)                                                 \
+  do {                                                                  \
+    const auto &tairitsu_result_ = (expr);                              \
+    EXPECT_TRUE(tairitsu_result_.ok()) << tairitsu_result_.error();     \
+  } while (0)
+
+}  // namespace tairitsu::testing
