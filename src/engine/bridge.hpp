@@ -110,9 +110,9 @@ FunctionType function_type_from_capi(const wasmtime_component_func_type_t *type,
                                      const ResourceNames &names);
 
 /// Why `value` cannot be handed to the engine (a string that is not UTF-8, a
-/// char that is not a Unicode scalar value), or nothing when it can. `path`
+/// char that is not a Unicode scalar value), or nothing when it can. `name`
 /// names the value in the message.
-std::optional<std::string> check_encodable(const Value &value, const std::string &path);
+std::optional<std::string> check_encodable(const Value &value, std::string_view name);
 
 /// Values: Tairitsu to C API. `out` receives a value owned by the caller, to be
 /// released with `wasmtime_component_val_delete`. The value must already match its type.

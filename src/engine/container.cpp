@@ -233,40 +233,42 @@ Result<Value> Container::call(std::string_view export_name, std::initializer_lis
 
 Result<Value> Container::call(std::string_view export_name, std::span<const Value> args) {
   detail::ContainerCore &core = *core_;
-  std::string what = "calling '" + std::string(export_name) + "'";
-  if (auto r = check_callable(core, what); !r) {
-    return std::move(r).error();
+  // Messages are made only when something fails: calls are a hot path.
+  auto what = [&] { return "calling '" + std::string(export_name) + "'"; };
+  if (core.state == ContainerState::Failed || core.state == ContainerState::Stopped) {
+    return std::move(check_callable(core, what())).error();
   }
   auto found = core.spec->image.find_export(export_name);
   if (!found) {
-    return std::move(found).error().with_context(what + " in container '" + core.name + "'");
+    return std::move(found).error().with_context(what() + " in container '" + core.name + "'");
   }
   const WorldItem &item = **found;
   const FunctionType &type = *item.function;
   if (type.contains_async_value()) {
     return Error(ErrorCode::Unsupported,
-                 what + ": its type " + type.to_string() +
+                 what() + ": its type " + type.to_string() +
                      " carries a stream, future or error-context, which cannot cross "
                      "Wasmtime's C API");
   }
   if (args.size() != type.params.size()) {
     return Error(ErrorCode::TypeMismatch,
-                 what + ": expected " + std::to_string(type.params.size()) + " argument(s) for " +
-                     item.signature() + ", got " + std::to_string(args.size()));
+                 what() + ": expected " + std::to_string(type.params.size()) +
+                     " argument(s) for " + item.signature() + ", got " +
+                     std::to_string(args.size()));
   }
-  detail::CValues cargs(args.size());
   for (std::size_t i = 0; i < args.size(); ++i) {
-    std::string where;
     const Param &p = type.params[i];
+    std::string where;
     if (!value_matches(args[i], p.type, &where)) {
       return Error(ErrorCode::TypeMismatch,
-                   detail::mismatch_message(what + ", argument '" + p.name + "'", args[i], p.type,
-                                            where));
+                   detail::mismatch_message(what() + ", argument '" + p.name + "'", args[i],
+                                            p.type, where));
     }
-    if (auto bad = detail::check_encodable(args[i], "argument '" + p.name + "'")) {
-      return Error(ErrorCode::InvalidInput, what + ": " + *bad);
+    if (auto bad = detail::check_encodable(args[i], "")) {
+      return Error(ErrorCode::InvalidInput, what() + ", argument '" + p.name + "': " + *bad);
     }
   }
+  detail::CValues cargs(args.size());
   for (std::size_t i = 0; i < args.size(); ++i) {
     detail::value_to_capi(args[i], cargs[i]);
   }
@@ -275,14 +277,14 @@ Result<Value> Container::call(std::string_view export_name, std::span<const Valu
   wasmtime_component_func_t func;
   if (!wasmtime_component_instance_get_func(&core.instance, core.context(), fn.index.get(),
                                             &func)) {
-    return Error(ErrorCode::Internal, what + ": the export is missing from the instance");
+    return Error(ErrorCode::Internal, what() + ": the export is missing from the instance");
   }
   core.arm_limits();
   detail::CValues results(type.result ? 1 : 0);
   wasmtime_error_t *err = wasmtime_component_func_call(&func, core.context(), cargs.data(),
                                                        cargs.size(), results.data(), results.size());
   if (err) {
-    return core.fail(err, what);
+    return core.fail(err, what());
   }
   core.state = ContainerState::Running;
   if (!type.result) {
@@ -290,7 +292,7 @@ Result<Value> Container::call(std::string_view export_name, std::span<const Valu
   }
   auto out = detail::value_from_capi(results[0]);
   if (!out) {
-    return std::move(out).error().with_context(what);
+    return std::move(out).error().with_context(what());
   }
   return out;
 }

@@ -202,52 +202,81 @@ bool valid_char(char32_t c) { return c <= 0x10FFFF && !(c >= 0xD800 && c <= 0xDF
 
 }  // namespace
 
-std::optional<std::string> check_encodable(const Value &value, const std::string &path) {
+namespace {
+
+// The reason a value cannot be handed over, with the path to it assembled
+// while unwinding; nothing is allocated for a valid value.
+struct Unencodable {
+  std::string path;
+  std::string reason;
+};
+
+std::optional<Unencodable> find_unencodable(const Value &value);
+
+std::optional<Unencodable> within(std::optional<Unencodable> found, auto &&step) {
+  if (found) {
+    found->path = step() + found->path;
+  }
+  return found;
+}
+
+std::optional<Unencodable> find_unencodable(const Value &value) {
   switch (value.kind()) {
     case TypeKind::String:
       if (!valid_utf8(value.as_string())) {
-        return path + ": string is not valid UTF-8";
+        return Unencodable{"", "string is not valid UTF-8"};
       }
       return std::nullopt;
     case TypeKind::Char:
       if (!valid_char(value.as_char())) {
-        return path + ": char U+" + std::to_string(static_cast<uint32_t>(value.as_char())) +
-               " is not a Unicode scalar value";
+        return Unencodable{"", "char U+" + std::to_string(static_cast<uint32_t>(value.as_char())) +
+                                   " is not a Unicode scalar value"};
       }
       return std::nullopt;
     case TypeKind::List:
     case TypeKind::Tuple: {
       auto items = value.items();
       for (std::size_t i = 0; i < items.size(); ++i) {
-        if (auto e = check_encodable(items[i], path + "[" + std::to_string(i) + "]")) {
-          return e;
+        if (auto e = find_unencodable(items[i])) {
+          return within(std::move(e), [&] { return "[" + std::to_string(i) + "]"; });
         }
       }
       return std::nullopt;
     }
     case TypeKind::Record:
       for (const Field &f : value.as_record().fields) {
-        if (auto e = check_encodable(f.value, path + "." + f.name)) {
-          return e;
+        if (auto e = find_unencodable(f.value)) {
+          return within(std::move(e), [&] { return "." + f.name; });
         }
       }
       return std::nullopt;
     case TypeKind::Map:
       for (const auto &[k, v] : value.as_map().entries) {
-        if (auto e = check_encodable(k, path + "{key}")) {
-          return e;
+        if (auto e = find_unencodable(k)) {
+          return within(std::move(e), [] { return std::string("{key}"); });
         }
-        if (auto e = check_encodable(v, path + "{value}")) {
-          return e;
+        if (auto e = find_unencodable(v)) {
+          return within(std::move(e), [] { return std::string("{value}"); });
         }
       }
       return std::nullopt;
     default:
       if (const Value *p = value.payload()) {
-        return check_encodable(*p, path);
+        return find_unencodable(*p);
       }
       return std::nullopt;
   }
+}
+
+}  // namespace
+
+std::optional<std::string> check_encodable(const Value &value, std::string_view name) {
+  auto found = find_unencodable(value);
+  if (!found) {
+    return std::nullopt;
+  }
+  std::string where = std::string(name) + found->path;
+  return where.empty() ? found->reason : where + ": " + found->reason;
 }
 
 void value_to_capi(const Value &value, wasmtime_component_val_t &out) {

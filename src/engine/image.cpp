@@ -48,12 +48,6 @@ std::string sha256_digest(std::span<const std::byte> bytes) {
 
 namespace {
 
-using ItemPtr = std::unique_ptr<wasmtime_component_item_t, void (*)(wasmtime_component_item_t *)>;
-
-ItemPtr own_item(wasmtime_component_item_t *item) {
-  return ItemPtr(item, [](wasmtime_component_item_t *p) { wasmtime_component_item_delete(p); });
-}
-
 // Walks the items of a component type (imports or exports) and their
 // interface members, in order.
 template <typename Visit>

@@ -270,28 +270,36 @@ bool operator==(const Value &a, const Value &b) {
 
 namespace {
 
-bool fail(std::string *where, std::string path) {
+// Checks a value against a type. On a mismatch, the path to the offending part
+// is assembled while unwinding, so that a successful check allocates nothing.
+bool matches(const Value &v, const Type &t, std::string *where);
+
+bool inside(std::string *where, const std::string &step) {
   if (where) {
-    *where = std::move(path);
+    *where = step + *where;
   }
   return false;
 }
 
-bool matches(const Value &v, const Type &t, std::string path, std::string *where) {
+bool matches_at(const Value &v, const Type &t, std::string *where, auto &&step) {
+  return matches(v, t, where) || inside(where, step());
+}
+
+bool matches(const Value &v, const Type &t, std::string *where) {
   TypeKind vk = v.kind();
   if (t.kind() == TypeKind::Own || t.kind() == TypeKind::Borrow) {
     // An owned handle may be lent where a borrow is expected.
-    bool ok = vk == TypeKind::Own || (vk == TypeKind::Borrow && t.kind() == TypeKind::Borrow);
-    return ok || fail(where, path);
+    return vk == TypeKind::Own || (vk == TypeKind::Borrow && t.kind() == TypeKind::Borrow);
   }
   if (vk != t.kind()) {
-    return fail(where, path);
+    return false;
   }
   switch (t.kind()) {
     case TypeKind::List: {
       auto items = v.items();
       for (std::size_t i = 0; i < items.size(); ++i) {
-        if (!matches(items[i], t.element(), path + "[" + std::to_string(i) + "]", where)) {
+        if (!matches_at(items[i], t.element(), where,
+                        [&] { return "[" + std::to_string(i) + "]"; })) {
           return false;
         }
       }
@@ -300,10 +308,11 @@ bool matches(const Value &v, const Type &t, std::string path, std::string *where
     case TypeKind::Tuple: {
       auto items = v.items();
       if (items.size() != t.elements().size()) {
-        return fail(where, path);
+        return false;
       }
       for (std::size_t i = 0; i < items.size(); ++i) {
-        if (!matches(items[i], t.elements()[i], path + "." + std::to_string(i), where)) {
+        if (!matches_at(items[i], t.elements()[i], where,
+                        [&] { return "." + std::to_string(i); })) {
           return false;
         }
       }
@@ -312,13 +321,15 @@ bool matches(const Value &v, const Type &t, std::string path, std::string *where
     case TypeKind::Record: {
       const auto &fields = v.as_record().fields;
       if (fields.size() != t.members().size()) {
-        return fail(where, path);
+        return false;
       }
       for (std::size_t i = 0; i < fields.size(); ++i) {
-        if (fields[i].name != t.members()[i].name ||
-            !matches(fields[i].value, *t.members()[i].type, path + "." + fields[i].name, where)) {
-          return fields[i].name != t.members()[i].name ? fail(where, path + "." + fields[i].name)
-                                                       : false;
+        if (fields[i].name != t.members()[i].name) {
+          return inside(where, "." + fields[i].name);
+        }
+        if (!matches_at(fields[i].value, *t.members()[i].type, where,
+                        [&] { return "." + fields[i].name; })) {
+          return false;
         }
       }
       return true;
@@ -328,44 +339,47 @@ bool matches(const Value &v, const Type &t, std::string path, std::string *where
       for (const NamedType &c : t.members()) {
         if (c.name == var.name) {
           if (c.type.has_value() != !var.payload.empty()) {
-            return fail(where, path + "." + c.name);
+            return inside(where, "." + c.name);
           }
-          return !c.type || matches(var.payload[0], *c.type, path + "." + c.name, where);
+          return !c.type ||
+                 matches_at(var.payload[0], *c.type, where, [&] { return "." + c.name; });
         }
       }
-      return fail(where, path);
+      return false;
     }
     case TypeKind::Enum: {
       const auto &names = t.names();
-      return std::find(names.begin(), names.end(), v.as_enum().name) != names.end() ||
-             fail(where, path);
+      return std::find(names.begin(), names.end(), v.as_enum().name) != names.end();
     }
     case TypeKind::Flags: {
       const auto &names = t.names();
       for (const std::string &n : v.as_flags().names) {
         if (std::find(names.begin(), names.end(), n) == names.end()) {
-          return fail(where, path);
+          return false;
         }
       }
       return true;
     }
     case TypeKind::Option:
-      return !v.payload() || matches(*v.payload(), t.element(), path + "?", where);
+      return !v.payload() || matches_at(*v.payload(), t.element(), where, [] { return "?"; });
     case TypeKind::Result: {
       const auto &r = v.as_result();
       const auto &expected = r.is_ok ? t.ok_type() : t.err_type();
+      auto step = [&] { return std::string(r.is_ok ? ".ok" : ".err"); };
       if (expected.has_value() != !r.payload.empty()) {
-        return fail(where, path + (r.is_ok ? ".ok" : ".err"));
+        return inside(where, step());
       }
-      return !expected || matches(r.payload[0], *expected, path + (r.is_ok ? ".ok" : ".err"), where);
+      return !expected || matches_at(r.payload[0], *expected, where, step);
     }
     case TypeKind::Map: {
       std::size_t i = 0;
       for (const auto &[key, value] : v.as_map().entries) {
-        std::string p = path + "[" + std::to_string(i++) + "]";
-        if (!matches(key, t.element(), p, where) || !matches(value, t.map_value(), p, where)) {
+        auto step = [&] { return "[" + std::to_string(i) + "]"; };
+        if (!matches_at(key, t.element(), where, step) ||
+            !matches_at(value, t.map_value(), where, step)) {
           return false;
         }
+        ++i;
       }
       return true;
     }
@@ -377,7 +391,10 @@ bool matches(const Value &v, const Type &t, std::string path, std::string *where
 }  // namespace
 
 bool value_matches(const Value &value, const Type &type, std::string *where) {
-  return matches(value, type, "", where);
+  if (where) {
+    where->clear();
+  }
+  return matches(value, type, where);
 }
 
 }  // namespace tairitsu
