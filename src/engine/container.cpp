@@ -50,10 +50,13 @@ Result<void> ContainerCore::instantiate() {
       return r;
     }
   }
+  if (s.trap_unknown_imports) {
+    plan_import_stubs(*this);
+  }
   if (auto r = link_host_items(*this); !r) {
     return r;
   }
-  if (s.trap_unknown_imports) {
+  if (needs_engine_stubs) {
     if (auto r = check(wasmtime_component_linker_define_unknown_imports_as_traps(
                            linker.get(), img.component.get()),
                        ErrorCode::LinkError, "linking unknown imports as traps");

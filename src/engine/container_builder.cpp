@@ -105,7 +105,8 @@ const HostResourceDef *find_resource(const ContainerSpec &spec, std::string_view
   return nullptr;
 }
 
-// Lists every import that neither WASI nor the host definitions provide.
+}  // namespace
+
 std::vector<const WorldItem *> missing_imports(const ContainerSpec &spec) {
   std::vector<const WorldItem *> missing;
   for (const WorldItem &item : spec.image.imports()) {
@@ -128,6 +129,8 @@ std::vector<const WorldItem *> missing_imports(const ContainerSpec &spec) {
   }
   return missing;
 }
+
+namespace {
 
 wasmtime_error_t *host_function_callback(void *env, wasmtime_context_t *context,
                                          const wasmtime_component_func_type_t *,
@@ -205,19 +208,55 @@ Result<void> check(wasmtime_error_t *error, ErrorCode code, std::string_view wha
 }
 
 // Defines the host's functions and resources in the linker, one interface at a time.
+void plan_import_stubs(ContainerCore &core) {
+  core.stub_functions.clear();
+  core.stub_resources.clear();
+  core.needs_engine_stubs = false;
+  for (const WorldItem *item : missing_imports(*core.spec)) {
+    if (item->kind == WorldItem::Kind::Resource) {
+      core.stub_resources.push_back({item->name, item->interface_name, item->item_name, {},
+                                     next_resource_type_id.fetch_add(1)});
+    } else if (item->kind == WorldItem::Kind::Function && item->function->contains_async_value()) {
+      // Tairitsu cannot serve such a function (its values cannot cross the C
+      // API); Wasmtime's own trap stubs can, without converting anything.
+      core.needs_engine_stubs = true;
+    } else if (item->kind == WorldItem::Kind::Function) {
+      std::string name = item->name;
+      core.stub_functions.push_back(
+          {item->name, item->interface_name, item->item_name,
+           [name](HostContext &, std::span<const Value>) -> Result<Value> {
+             return Error(ErrorCode::Trap, "unknown import '" + name +
+                                               "' was called, but the host does not provide it");
+           }});
+    }
+  }
+}
+
 Result<void> link_host_items(ContainerCore &core) {
   const ContainerSpec &spec = *core.spec;
-  std::vector<std::string> interfaces;
-  for (const auto &f : spec.functions) {
-    interfaces.push_back(f.interface_name);
+  std::vector<const HostFunctionDef *> functions;
+  std::vector<const HostResourceDef *> resources;
+  for (const std::vector<HostFunctionDef> *list : {&spec.functions, &std::as_const(core.stub_functions)}) {
+    for (const auto &f : *list) {
+      functions.push_back(&f);
+    }
   }
-  for (const auto &r : spec.resources) {
-    interfaces.push_back(r.interface_name);
+  for (const std::vector<HostResourceDef> *list : {&spec.resources, &std::as_const(core.stub_resources)}) {
+    for (const auto &r : *list) {
+      resources.push_back(&r);
+    }
+  }
+  std::vector<std::string> interfaces;
+  for (const auto *f : functions) {
+    interfaces.push_back(f->interface_name);
+  }
+  for (const auto *r : resources) {
+    interfaces.push_back(r->interface_name);
   }
   std::sort(interfaces.begin(), interfaces.end());
   interfaces.erase(std::unique(interfaces.begin(), interfaces.end()), interfaces.end());
 
-  auto import_type = [&](const std::string &full_name, const std::string &iface,
+  auto import_type = [&](const std::string &iface,
                          const std::string &item) -> std::optional<FunctionType> {
     for (const WorldItem &w : spec.image.imports()) {
       if (w.kind == WorldItem::Kind::Function && w.item_name == item &&
@@ -225,7 +264,6 @@ Result<void> link_host_items(ContainerCore &core) {
         return w.function;
       }
     }
-    (void)full_name;
     return std::nullopt;
   };
 
@@ -242,7 +280,8 @@ Result<void> link_host_items(ContainerCore &core) {
       }
     }
     Result<void> outcome;
-    for (const auto &r : spec.resources) {
+    for (const HostResourceDef *resource : resources) {
+      const HostResourceDef &r = *resource;
       if (r.interface_name != iface || !outcome) {
         continue;
       }
@@ -254,11 +293,12 @@ Result<void> link_host_items(ContainerCore &core) {
                       ErrorCode::LinkError, "defining resource '" + r.full_name + "'");
       core.resource_bindings.push_back(std::move(binding));
     }
-    for (const auto &f : spec.functions) {
+    for (const HostFunctionDef *function : functions) {
+      const HostFunctionDef &f = *function;
       if (f.interface_name != iface || !outcome) {
         continue;
       }
-      auto type = import_type(f.full_name, f.interface_name, f.item_name);
+      auto type = import_type(f.interface_name, f.item_name);
       if (type && type->contains_async_value()) {
         outcome = Error(ErrorCode::Unsupported,
                         "host function '" + f.full_name + "' has type " + type->to_string() +

@@ -78,6 +78,10 @@ struct ContainerCore {
   LinkerPtr linker;
   std::vector<std::unique_ptr<HostBinding>> bindings;
   std::vector<std::unique_ptr<ResourceBinding>> resource_bindings;
+  // Trap stubs for imports nobody provides (with trap_unknown_imports).
+  std::vector<HostFunctionDef> stub_functions;
+  std::vector<HostResourceDef> stub_resources;
+  bool needs_engine_stubs = false;
   StorePtr store;
   wasmtime_component_instance_t instance{};
   ContainerState state = ContainerState::Created;
@@ -100,7 +104,14 @@ struct ContainerCore {
 /// Turns a C API error into a failed result with context, or success when null.
 Result<void> check(wasmtime_error_t *error, ErrorCode code, std::string_view what);
 
-/// Defines the spec's host functions and resources in the core's linker.
+/// Every import of the spec's image that neither WASI (when linked) nor the
+/// host's definitions provide.
+std::vector<const WorldItem *> missing_imports(const ContainerSpec &spec);
+
+/// Plans trap stubs for the missing imports (with trap_unknown_imports).
+void plan_import_stubs(ContainerCore &core);
+
+/// Defines the spec's host functions and resources, and the planned stubs, in the core's linker.
 Result<void> link_host_items(ContainerCore &core);
 
 /// Builds the WASI configuration of a spec; fails when a preopened directory cannot be opened.

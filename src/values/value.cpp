@@ -1,6 +1,7 @@
 #include "tairitsu/value.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 
@@ -149,9 +150,10 @@ std::string float_text(double v) {
   if (std::isinf(v)) {
     return v > 0 ? "inf" : "-inf";
   }
+  // The shortest text that reads back as the same number.
   char buf[64];
-  std::snprintf(buf, sizeof buf, "%.17g", v);
-  return buf;
+  auto end = std::to_chars(buf, buf + sizeof buf, v).ptr;
+  return std::string(buf, end);
 }
 
 template <typename Items>
@@ -164,6 +166,15 @@ std::string join(const Items &items, auto &&render) {
     first = false;
   }
   return out;
+}
+
+std::string float_text_f32(float v) {
+  if (std::isnan(v) || std::isinf(v)) {
+    return float_text(v);
+  }
+  char buf[64];
+  auto end = std::to_chars(buf, buf + sizeof buf, v).ptr;
+  return std::string(buf, end);
 }
 
 bool float_equal(double a, double b) { return (std::isnan(a) && std::isnan(b)) || a == b; }
@@ -181,7 +192,7 @@ std::string Value::to_string() const {
     case 6: return std::to_string(as_u32());
     case 7: return std::to_string(as_s64());
     case 8: return std::to_string(as_u64());
-    case 9: return float_text(as_f32());
+    case 9: return float_text_f32(as_f32());
     case 10: return float_text(as_f64());
     case 11: {
       std::string out = "'";
