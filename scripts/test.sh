@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
-# Sets up the machine, builds Tairitsu with its tests, and runs the whole suite.
+# Sets up the machine, builds Tairitsu with its tests, and runs the whole suite:
+# first the release build, then the same tests under AddressSanitizer and
+# UndefinedBehaviorSanitizer.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
-cmake --preset dev
-cmake --build --preset dev
-ctest --preset dev
+for preset in dev sanitize; do
+  cmake --preset "$preset"
+  cmake --build --preset "$preset"
+  ctest --preset "$preset"
+done

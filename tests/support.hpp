@@ -29,6 +29,22 @@ inline std::vector<std::byte> read_bytes(const std::filesystem::path &path) {
   return out;
 }
 
+/// The engine fixtures are compiled with. ThreadSanitizer builds compile on the
+/// calling thread: Wasmtime's compilation threads synchronize in uninstrumented
+/// Rust code, which ThreadSanitizer would report as races.
+inline Engine test_engine() {
+#ifdef TAIRITSU_TEST_SERIAL_COMPILATION
+  static Engine engine = [] {
+    EngineConfig config;
+    config.parallel_compilation = false;
+    return *Engine::create(config);
+  }();
+  return engine;
+#else
+  return Engine::shared();
+#endif
+}
+
 /// The fixture's image, compiled on first use and shared by all tests.
 inline Image fixture_image(const std::string &name) {
   static std::mutex mutex;
@@ -36,7 +52,7 @@ inline Image fixture_image(const std::string &name) {
   std::lock_guard lock(mutex);
   auto it = cache.find(name);
   if (it == cache.end()) {
-    auto image = Image::from_file(fixture_path(name));
+    auto image = Image::from_file(fixture_path(name), test_engine());
     if (!image) {
       ADD_FAILURE() << "fixture " << name << ": " << image.error();
       std::abort();

@@ -34,7 +34,7 @@ TEST(Registry, DuplicatesUnknownNamesAndBadReferencesAreErrors) {
 }
 
 TEST(Registry, RegistersBytes) {
-  Registry registry;
+  Registry registry(testing::test_engine());
   auto bytes = testing::read_bytes(testing::fixture_path("adder.wasm"));
   auto image = registry.register_image("adder:v1", bytes);
   ASSERT_OK(image);

@@ -71,7 +71,7 @@ TEST(Container, BuilderMakesIndependentContainers) {
 }
 
 TEST(Container, RunsACoreCommandModuleWithArgsEnvAndCapturedOutput) {
-  auto image = Image::from_file(fixture_path("hello_command.core.wasm"));
+  auto image = Image::from_file(fixture_path("hello_command.core.wasm"), testing::test_engine());
   ASSERT_OK(image);
   auto c = ContainerBuilder(*image)
                .name("hello")
