@@ -28,6 +28,7 @@
 
 #include "tairitsu/error.hpp"
 #include "tairitsu/image.hpp"
+#include "tairitsu/text.hpp"
 #include "tairitsu/value.hpp"
 
 namespace tairitsu {
@@ -94,6 +95,8 @@ class HostContext {
   const std::string &container_name() const;
   /// The full name of the import being served, such as "pkg:ns/iface@1.0.0#f".
   std::string_view function_name() const { return function_name_; }
+  /// The import's type, when the image imports the function being served.
+  const FunctionType *function_type() const { return function_type_; }
 
   /// A new owned handle to a host resource declared with `define_resource`
   /// (by its full name, such as "pkg:ns/iface@1.0.0#session"), whose
@@ -102,8 +105,12 @@ class HostContext {
   /// The representation of a host resource handle passed in by the guest.
   Result<uint32_t> resource_rep(const Value &handle) const;
 
-  HostContext(detail::ContainerCore &core, void *store_context, std::string_view function_name)
-      : core_(core), store_context_(store_context), function_name_(function_name) {}
+  HostContext(detail::ContainerCore &core, void *store_context, std::string_view function_name,
+              const FunctionType *function_type = nullptr)
+      : core_(core),
+        store_context_(store_context),
+        function_name_(function_name),
+        function_type_(function_type) {}
 
  private:
   std::type_index state_type() const;
@@ -112,12 +119,18 @@ class HostContext {
   detail::ContainerCore &core_;
   void *store_context_;
   std::string_view function_name_;
+  const FunctionType *function_type_;
 };
 
 /// A host function: receives the arguments, returns the result (any value,
 /// conventionally `Value::unit()`, for functions without one). An error
 /// makes the guest trap with its message.
 using HostFunction = std::function<Result<Value>(HostContext &, std::span<const Value>)>;
+
+/// A host function that speaks text: it receives the arguments as an argument
+/// list in the chosen format ("(1, \"a\")" in WAVE) and returns the result as
+/// text (ignored for functions without a result).
+using TextHostFunction = std::function<Result<std::string>(HostContext &, std::string_view)>;
 
 /// Called when the guest drops the last handle to a host resource.
 using ResourceDestructor = std::function<Result<void>(HostContext &, uint32_t rep)>;
@@ -169,6 +182,11 @@ class ContainerBuilder {
   /// ("pkg:ns/iface@1.0.0#log", "pkg:ns/iface@1.0.0#[method]session.name").
   /// A later definition of the same name replaces an earlier one.
   ContainerBuilder &define_function(std::string full_name, HostFunction function);
+  /// Serves an import with a function that speaks text in `format`. The
+  /// result text is read against the import's result type; a mismatch traps
+  /// the guest with an error naming the import, the text and the type.
+  ContainerBuilder &define_text_function(std::string full_name, TextHostFunction function,
+                                         TextFormat format = TextFormat::Wave);
   /// Declares a host resource ("pkg:ns/iface@1.0.0#session"); its constructor and
   /// methods are functions ("...#[constructor]session", "...#[method]session.name").
   ContainerBuilder &define_resource(std::string full_name, ResourceDestructor destructor = {});
@@ -207,6 +225,15 @@ class Container {
   /// `InvalidState` (failed or stopped), `Trap`, `LimitExceeded`.
   Result<Value> call(std::string_view export_name, std::span<const Value> args = {});
   Result<Value> call(std::string_view export_name, std::initializer_list<Value> args);
+
+  /// Calls an export with arguments written as text: `call_text("add", "(1, 2)")`.
+  /// Returns the result as text in the same format ("3"; "" for functions without
+  /// a result). Text errors are `InvalidInput` with the position; others as `call`.
+  Result<std::string> call_text(std::string_view export_name, std::string_view arguments,
+                                TextFormat format = TextFormat::Wave, PrintOptions options = {});
+  /// Calls a whole call expression: `invoke("add(1, 2)")`.
+  Result<std::string> invoke(std::string_view call_expression,
+                             TextFormat format = TextFormat::Wave, PrintOptions options = {});
 
   /// Runs a command component's `wasi:cli/run` and returns its exit code
   /// (0 on success, 1 when `run` returned an error, or the code passed to `exit`).

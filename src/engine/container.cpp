@@ -300,6 +300,39 @@ Result<Value> Container::call(std::string_view export_name, std::span<const Valu
   return out;
 }
 
+Result<std::string> Container::call_text(std::string_view export_name,
+                                         std::string_view arguments, TextFormat format,
+                                         PrintOptions options) {
+  auto found = core_->spec->image.find_export(export_name);
+  if (!found) {
+    return std::move(found).error().with_context("calling '" + std::string(export_name) +
+                                                 "' in container '" + core_->name + "'");
+  }
+  const FunctionType &type = *(*found)->function;
+  auto args = parse_arguments(arguments, type.params, format);
+  if (!args) {
+    return std::move(args).error().with_context("arguments of '" + std::string(export_name) +
+                                                "' (" + (*found)->signature() + ")");
+  }
+  auto result = call(export_name, *args);
+  if (!result) {
+    return std::move(result).error();
+  }
+  if (!type.result) {
+    return std::string();
+  }
+  return print_value(*result, *type.result, format, options);
+}
+
+Result<std::string> Container::invoke(std::string_view call_expression, TextFormat format,
+                                      PrintOptions options) {
+  auto call = split_call(call_expression);
+  if (!call) {
+    return std::move(call).error();
+  }
+  return call_text(call->function, call->arguments, format, options);
+}
+
 Result<int> Container::run() {
   detail::ContainerCore &core = *core_;
   const WorldItem *run_item = nullptr;

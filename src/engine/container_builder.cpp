@@ -151,7 +151,7 @@ wasmtime_error_t *host_function_callback(void *env, wasmtime_context_t *context,
     }
     values.push_back(std::move(*v));
   }
-  HostContext host(*binding->core, context, name);
+  HostContext host(*binding->core, context, name, binding->type ? &*binding->type : nullptr);
   Result<Value> result = [&]() -> Result<Value> {
     try {
       return binding->def->function(host, values);
@@ -399,6 +399,40 @@ ContainerBuilder &ContainerBuilder::define_function(std::string full_name, HostF
       {std::move(full_name), std::move(iface), std::move(item), std::move(function)});
   return *this;
 }
+ContainerBuilder &ContainerBuilder::define_text_function(std::string full_name,
+                                                         TextHostFunction function,
+                                                         TextFormat format) {
+  std::string name = full_name;
+  return define_function(
+      std::move(full_name),
+      [name, format, function = std::move(function)](
+          HostContext &ctx, std::span<const Value> args) -> Result<Value> {
+        const FunctionType *type = ctx.function_type();
+        if (!type) {
+          return Error(ErrorCode::LinkError,
+                       "'" + name + "' is not imported by the image, so its type is unknown");
+        }
+        auto text = print_arguments(args, type->params, format);
+        if (!text) {
+          return std::move(text).error();
+        }
+        auto answer = function(ctx, *text);
+        if (!answer) {
+          return std::move(answer).error();
+        }
+        if (!type->result) {
+          return Value::unit();
+        }
+        auto value = parse_value(*answer, *type->result, format);
+        if (!value) {
+          return Error(ErrorCode::TypeMismatch,
+                       "the result '" + *answer + "' is not a " + type->result->to_string() +
+                           " (" + value.error().message() + ")");
+        }
+        return value;
+      });
+}
+
 ContainerBuilder &ContainerBuilder::define_resource(std::string full_name,
                                                     ResourceDestructor destructor) {
   auto [iface, item] = detail::split_item_name(full_name);

@@ -1,0 +1,83 @@
+#pragma once
+
+/// Component values as text, in three formats.
+///
+/// Text is always read against the WIT type it must have, so `1` can be a
+/// `u8`, an `f64`, or `some(1)` of an `option<u32>`.
+///
+/// - **WAVE**, the WebAssembly Value Encoding of the `wasm-wave` crate and of
+///   `wasmtime run --invoke`: `{x: 1, y: -2}`, `[1, 2]`, `some("a")`, `ok`,
+///   `err("no")`, `circle(1.5)`, `{read, write}`. Read and printed exactly as
+///   that crate does (the tests compare against vectors it produced).
+/// - **RON**, as in the product description: `(x: 1, y: -2)`, `Some("a")`,
+///   `None`, `Ok(())`, `Err("no")`, `Circle(1.5)`, `[1, 2]`, `()`, optional
+///   struct names (`Point(x: 1, y: 2)`), raw strings `r#"..."#`.
+/// - **JSON**, mapped as documented in docs/json.md: records are objects,
+///   lists and tuples arrays, options `null` or the value, results
+///   `{"ok": v}` / `{"err": v}`, variants `{"case": payload}` or `"case"`.
+///
+///     auto v = parse_value("{x: 1, y: 2}", point_type);          // WAVE
+///     print_value(*v, point_type, TextFormat::Ron);               // "(x: 1, y: 2)"
+
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "tairitsu/error.hpp"
+#include "tairitsu/type.hpp"
+#include "tairitsu/value.hpp"
+
+namespace tairitsu {
+
+enum class TextFormat { Wave, Ron, Json };
+
+/// "wave", "ron", "json".
+std::string_view to_string(TextFormat format);
+/// The format named `name` (case-insensitive), or nothing.
+std::optional<TextFormat> parse_text_format(std::string_view name);
+
+struct PrintOptions {
+  /// Line breaks and indentation for aggregates (RON and JSON; WAVE is always compact).
+  bool pretty = false;
+};
+
+/// Limits that keep hostile text from exhausting the stack or memory.
+struct TextLimits {
+  /// Deepest nesting of aggregates (WAVE's own limit is 100).
+  std::size_t max_depth = 100;
+  /// Longest accepted input, in bytes.
+  std::size_t max_bytes = 64 << 20;
+};
+
+/// Reads `text` as a value of `type`. Errors are `InvalidInput` with the
+/// position ("1:7"), what was expected and what was found.
+Result<Value> parse_value(std::string_view text, const Type &type,
+                          TextFormat format = TextFormat::Wave, const TextLimits &limits = {});
+
+/// Prints `value`, which must be of `type` (`TypeMismatch` otherwise; resources
+/// and async values are `Unsupported`).
+Result<std::string> print_value(const Value &value, const Type &type,
+                                TextFormat format = TextFormat::Wave, PrintOptions options = {});
+
+/// Reads a parenthesized argument list, "(1, "a")" in WAVE and RON or a JSON
+/// array or object, against the parameters. Trailing `option` parameters may
+/// be left out, as in WAVE.
+Result<std::vector<Value>> parse_arguments(std::string_view text, std::span<const Param> params,
+                                           TextFormat format = TextFormat::Wave,
+                                           const TextLimits &limits = {});
+
+/// Prints values as an argument list in the format's syntax.
+Result<std::string> print_arguments(std::span<const Value> values, std::span<const Param> params,
+                                    TextFormat format = TextFormat::Wave);
+
+/// A call expression split into the function's name and its argument text:
+/// "add(1, 2)" -> {"add", "(1, 2)"}; "pkg:ns/iface@1.0.0#f()" keeps the whole name.
+struct TextCall {
+  std::string function;
+  std::string arguments;
+};
+Result<TextCall> split_call(std::string_view text);
+
+}  // namespace tairitsu

@@ -1,0 +1,100 @@
+// The text API: one entry point per operation, dispatching on the format.
+
+#include "tairitsu/text.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+#include "values/json.hpp"
+#include "values/ron.hpp"
+#include "values/wave.hpp"
+
+namespace tairitsu {
+
+std::string_view to_string(TextFormat format) {
+  switch (format) {
+    case TextFormat::Wave: return "wave";
+    case TextFormat::Ron: return "ron";
+    case TextFormat::Json: return "json";
+  }
+  return "?";
+}
+
+std::optional<TextFormat> parse_text_format(std::string_view name) {
+  std::string lower(name);
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  for (TextFormat f : {TextFormat::Wave, TextFormat::Ron, TextFormat::Json}) {
+    if (lower == to_string(f)) {
+      return f;
+    }
+  }
+  return std::nullopt;
+}
+
+Result<Value> parse_value(std::string_view text, const Type &type, TextFormat format,
+                          const TextLimits &limits) {
+  switch (format) {
+    case TextFormat::Wave: return detail::wave::parse(text, type, limits);
+    case TextFormat::Ron: return detail::ron::parse(text, type, limits);
+    case TextFormat::Json: return detail::json::parse(text, type, limits);
+  }
+  return Error(ErrorCode::InvalidInput, "unknown text format");
+}
+
+Result<std::string> print_value(const Value &value, const Type &type, TextFormat format,
+                                PrintOptions options) {
+  switch (format) {
+    case TextFormat::Wave: return detail::wave::print(value, type);
+    case TextFormat::Ron: return detail::ron::print(value, type, options);
+    case TextFormat::Json: return detail::json::print(value, type, options);
+  }
+  return Error(ErrorCode::InvalidInput, "unknown text format");
+}
+
+Result<std::vector<Value>> parse_arguments(std::string_view text, std::span<const Param> params,
+                                           TextFormat format, const TextLimits &limits) {
+  switch (format) {
+    case TextFormat::Wave: return detail::wave::parse_params(text, params, limits);
+    case TextFormat::Ron: return detail::ron::parse_params(text, params, limits);
+    case TextFormat::Json: return detail::json::parse_params(text, params, limits);
+  }
+  return Error(ErrorCode::InvalidInput, "unknown text format");
+}
+
+Result<std::string> print_arguments(std::span<const Value> values, std::span<const Param> params,
+                                    TextFormat format) {
+  switch (format) {
+    case TextFormat::Wave: return detail::wave::print_params(values, params);
+    case TextFormat::Ron: return detail::ron::print_params(values, params);
+    case TextFormat::Json: return detail::json::print_params(values, params);
+  }
+  return Error(ErrorCode::InvalidInput, "unknown text format");
+}
+
+Result<TextCall> split_call(std::string_view text) {
+  auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
+  std::size_t begin = 0;
+  while (begin < text.size() && is_space(text[begin])) {
+    ++begin;
+  }
+  std::size_t open = text.find('(', begin);
+  if (open == std::string_view::npos) {
+    return Error(ErrorCode::InvalidInput,
+                 "call '" + std::string(text) + "': expected a function name and arguments in "
+                 "parentheses, such as add(1, 2)");
+  }
+  std::size_t end = open;
+  while (end > begin && is_space(text[end - 1])) {
+    --end;
+  }
+  std::string_view name = text.substr(begin, end - begin);
+  if (name.empty() || std::any_of(name.begin(), name.end(), is_space)) {
+    return Error(ErrorCode::InvalidInput,
+                 "call '" + std::string(text) + "': '" + std::string(name) +
+                     "' is not a function name");
+  }
+  return TextCall{std::string(name), std::string(text.substr(open))};
+}
+
+}  // namespace tairitsu
