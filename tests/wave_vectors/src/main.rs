@@ -2265,13 +2265,16 @@ fn main() {
         }
         eprintln!("  {case} by top-level kind:{line}");
     }
-    line.clear();
-    for (f, n) in &out.faults {
-        write!(line, " {f}={n}").unwrap();
+    let verbose = std::env::var_os("WAVE_VECTORS_VERBOSE").is_some();
+    if verbose {
+        line.clear();
+        for (f, n) in &out.faults {
+            write!(line, " {f}={n}").unwrap();
+        }
+        eprintln!("  reject mutations:{line}");
+        eprintln!("  faults the crate accepted (dropped): {fault_accepted}");
     }
-    eprintln!("  reject mutations:{line}");
-    eprintln!("  faults the crate accepted (dropped): {fault_accepted}");
-    if surprising > 0 || std::env::var_os("WAVE_VECTORS_VERBOSE").is_some() {
+    if surprising > 0 || verbose {
         eprintln!("  surprises in accept generation: {surprising}");
         for n in out.notes.iter().take(20) {
             eprintln!("    {n}");
