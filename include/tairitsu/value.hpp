@@ -24,8 +24,14 @@
 namespace tairitsu {
 
 namespace detail {
-struct ResourceSlot;
-}
+/// What a handle refers to; the engine bridge derives its own slot from this.
+struct ResourceSlot {
+  ResourceSlot(uint64_t id, bool owned) : id(id), owned(owned) {}
+  virtual ~ResourceSlot() = default;
+  const uint64_t id;
+  const bool owned;
+};
+}  // namespace detail
 
 /// A handle to a resource held by a container's store: a guest resource
 /// returned by an export, or a host resource made by `HostContext::new_resource`.
@@ -33,9 +39,9 @@ struct ResourceSlot;
 class ResourceHandle {
  public:
   /// True for an owned handle, false for a borrow.
-  bool owned() const;
+  bool owned() const { return slot_ && slot_->owned; }
   /// A number that identifies the handle within this process, for printing.
-  uint64_t id() const;
+  uint64_t id() const { return slot_ ? slot_->id : 0; }
 
   friend bool operator==(const ResourceHandle &a, const ResourceHandle &b) {
     return a.slot_ == b.slot_;
@@ -67,30 +73,33 @@ class Value {
   struct Map { std::vector<std::pair<Value, Value>> entries; };
 
   /// `false`. Exists so that containers of values can be resized.
-  Value() : data_(false) {}
+  Value();
 
-  static Value boolean(bool v) { return Value(Data(std::in_place_index<0>, v)); }
-  static Value s8(int8_t v) { return Value(Data(std::in_place_index<1>, v)); }
-  static Value u8(uint8_t v) { return Value(Data(std::in_place_index<2>, v)); }
-  static Value s16(int16_t v) { return Value(Data(std::in_place_index<3>, v)); }
-  static Value u16(uint16_t v) { return Value(Data(std::in_place_index<4>, v)); }
-  static Value s32(int32_t v) { return Value(Data(std::in_place_index<5>, v)); }
-  static Value u32(uint32_t v) { return Value(Data(std::in_place_index<6>, v)); }
-  static Value s64(int64_t v) { return Value(Data(std::in_place_index<7>, v)); }
-  static Value u64(uint64_t v) { return Value(Data(std::in_place_index<8>, v)); }
-  static Value f32(float v) { return Value(Data(std::in_place_index<9>, v)); }
-  static Value f64(double v) { return Value(Data(std::in_place_index<10>, v)); }
-  static Value character(char32_t v) { return Value(Data(std::in_place_index<11>, v)); }
-  static Value string(std::string v) { return Value(Data(std::in_place_index<12>, std::move(v))); }
+  static Value boolean(bool v);
+  static Value s8(int8_t v);
+  static Value u8(uint8_t v);
+  static Value s16(int16_t v);
+  static Value u16(uint16_t v);
+  static Value s32(int32_t v);
+  static Value u32(uint32_t v);
+  static Value s64(int64_t v);
+  static Value u64(uint64_t v);
+  static Value f32(float v);
+  static Value f64(double v);
+  static Value character(char32_t v);
+  static Value string(std::string v);
   static Value list(std::vector<Value> items);
   static Value record(std::vector<Field> fields);
   static Value tuple(std::vector<Value> items);
-  static Value variant(std::string name, std::optional<Value> payload = std::nullopt);
+  static Value variant(std::string name);
+  static Value variant(std::string name, std::optional<Value> payload);
   static Value enumeration(std::string name);
   static Value some(Value v);
   static Value none();
-  static Value ok(std::optional<Value> v = std::nullopt);
-  static Value err(std::optional<Value> v = std::nullopt);
+  static Value ok();
+  static Value ok(std::optional<Value> v);
+  static Value err();
+  static Value err(std::optional<Value> v);
   static Value flags(std::vector<std::string> names);
   static Value map(std::vector<std::pair<Value, Value>> entries);
   static Value resource(ResourceHandle handle);
@@ -143,7 +152,7 @@ class Value {
   using Data = std::variant<bool, int8_t, uint8_t, int16_t, uint16_t, int32_t, uint32_t, int64_t,
                             uint64_t, float, double, char32_t, std::string, List, Record, Tuple,
                             Variant, Enum, Option, ResultCase, Flags, Map, ResourceHandle>;
-  explicit Value(Data data) : data_(std::move(data)) {}
+  explicit Value(Data data);
 
   Data data_;
 };
@@ -154,6 +163,23 @@ struct Field {
 
   friend bool operator==(const Field &, const Field &) = default;
 };
+
+// Defined here, where Field is complete: constructing a Value instantiates every alternative.
+inline Value::Value() : data_(false) {}
+inline Value::Value(Data data) : data_(std::move(data)) {}
+inline Value Value::boolean(bool v) { return Value(Data(std::in_place_index<0>, v)); }
+inline Value Value::s8(int8_t v) { return Value(Data(std::in_place_index<1>, v)); }
+inline Value Value::u8(uint8_t v) { return Value(Data(std::in_place_index<2>, v)); }
+inline Value Value::s16(int16_t v) { return Value(Data(std::in_place_index<3>, v)); }
+inline Value Value::u16(uint16_t v) { return Value(Data(std::in_place_index<4>, v)); }
+inline Value Value::s32(int32_t v) { return Value(Data(std::in_place_index<5>, v)); }
+inline Value Value::u32(uint32_t v) { return Value(Data(std::in_place_index<6>, v)); }
+inline Value Value::s64(int64_t v) { return Value(Data(std::in_place_index<7>, v)); }
+inline Value Value::u64(uint64_t v) { return Value(Data(std::in_place_index<8>, v)); }
+inline Value Value::f32(float v) { return Value(Data(std::in_place_index<9>, v)); }
+inline Value Value::f64(double v) { return Value(Data(std::in_place_index<10>, v)); }
+inline Value Value::character(char32_t v) { return Value(Data(std::in_place_index<11>, v)); }
+inline Value Value::string(std::string v) { return Value(Data(std::in_place_index<12>, std::move(v))); }
 
 /// Whether `value` is of type `type`, looking inside aggregates. On mismatch,
 /// `where` receives a path to the offending part, such as ".items[3].x".

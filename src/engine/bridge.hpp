@@ -75,15 +75,21 @@ struct EngineState {
 };
 
 /// The shared state behind a `ResourceHandle`: one Wasmtime resource reference.
-struct ResourceSlot {
-  ResourceSlot(wasmtime_component_resource_any_t *any, uint64_t id) : any(any), id(id) {}
-  ~ResourceSlot() { wasmtime_component_resource_any_delete(any); }
-  ResourceSlot(const ResourceSlot &) = delete;
-  ResourceSlot &operator=(const ResourceSlot &) = delete;
+struct EngineResourceSlot final : ResourceSlot {
+  EngineResourceSlot(wasmtime_component_resource_any_t *any, uint64_t id)
+      : ResourceSlot(id, wasmtime_component_resource_any_owned(any)), any(any) {}
+  ~EngineResourceSlot() override { wasmtime_component_resource_any_delete(any); }
+  EngineResourceSlot(const EngineResourceSlot &) = delete;
+  EngineResourceSlot &operator=(const EngineResourceSlot &) = delete;
 
-  wasmtime_component_resource_any_t *any;
-  uint64_t id;
+  wasmtime_component_resource_any_t *const any;
 };
+
+/// The engine's reference behind a handle, or null for a handle made elsewhere.
+inline wasmtime_component_resource_any_t *resource_of(const ResourceHandle &handle) {
+  auto *slot = dynamic_cast<const EngineResourceSlot *>(handle.slot().get());
+  return slot ? slot->any : nullptr;
+}
 
 /// Wraps a resource reference (taking ownership) as a handle.
 ResourceHandle make_resource_handle(wasmtime_component_resource_any_t *any);

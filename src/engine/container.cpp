@@ -193,9 +193,12 @@ Result<uint32_t> HostContext::resource_rep(const Value &handle) const {
   if (handle.kind() != TypeKind::Own && handle.kind() != TypeKind::Borrow) {
     return Error(ErrorCode::TypeMismatch, "expected a resource handle, found " + handle.to_string());
   }
+  if (!detail::resource_of(handle.as_resource())) {
+    return Error(ErrorCode::InvalidInput, "the resource handle was not made by a container");
+  }
   wasmtime_component_resource_host_t *host = nullptr;
   wasmtime_error_t *err = wasmtime_component_resource_any_to_host(
-      static_cast<wasmtime_context_t *>(store_context_), handle.as_resource().slot()->any, &host);
+      static_cast<wasmtime_context_t *>(store_context_), detail::resource_of(handle.as_resource()), &host);
   if (err) {
     return detail::take_error(err, ErrorCode::TypeMismatch)
         .with_context("reading a host resource handle");
@@ -364,8 +367,11 @@ Result<void> Container::drop_resource(const Value &handle) {
     return Error(ErrorCode::TypeMismatch, "drop_resource: expected a resource handle, found " +
                                               handle.to_string());
   }
-  wasmtime_error_t *err =
-      wasmtime_component_resource_any_drop(core_->context(), handle.as_resource().slot()->any);
+  auto *resource = detail::resource_of(handle.as_resource());
+  if (!resource) {
+    return Error(ErrorCode::InvalidInput, "drop_resource: the handle was not made by a container");
+  }
+  wasmtime_error_t *err = wasmtime_component_resource_any_drop(core_->context(), resource);
   if (err) {
     return core_->fail(err, "dropping a resource");
   }

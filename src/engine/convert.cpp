@@ -250,6 +250,12 @@ std::optional<Unencodable> find_unencodable(const Value &value) {
         }
       }
       return std::nullopt;
+    case TypeKind::Own:
+    case TypeKind::Borrow:
+      if (!resource_of(value.as_resource())) {
+        return Unencodable{"", "the resource handle was not made by a container"};
+      }
+      return std::nullopt;
     case TypeKind::Map:
       for (const auto &[k, v] : value.as_map().entries) {
         if (auto e = find_unencodable(k)) {
@@ -387,7 +393,7 @@ void value_to_capi(const Value &value, wasmtime_component_val_t &out) {
     case TypeKind::Own:
     case TypeKind::Borrow:
       out.kind = WASMTIME_COMPONENT_RESOURCE;
-      out.of.resource = wasmtime_component_resource_any_clone(value.as_resource().slot()->any);
+      out.of.resource = wasmtime_component_resource_any_clone(resource_of(value.as_resource()));
       return;
     default:
       // Streams, futures and error contexts are refused before conversion.

@@ -94,15 +94,9 @@ Error take_error(wasmtime_error_t *raw, ErrorCode code) {
 
 ResourceHandle make_resource_handle(wasmtime_component_resource_any_t *any) {
   static std::atomic<uint64_t> next_id{1};
-  return ResourceHandle(std::make_shared<ResourceSlot>(any, next_id.fetch_add(1)));
+  return ResourceHandle(std::make_shared<EngineResourceSlot>(any, next_id.fetch_add(1)));
 }
 
 }  // namespace detail
-
-bool ResourceHandle::owned() const {
-  return slot_ && wasmtime_component_resource_any_owned(slot_->any);
-}
-
-uint64_t ResourceHandle::id() const { return slot_ ? slot_->id : 0; }
 
 }  // namespace tairitsu

@@ -16,6 +16,10 @@ Value Value::record(std::vector<Field> fields) {
 Value Value::tuple(std::vector<Value> items) {
   return Value(Data(std::in_place_index<15>, Tuple{std::move(items)}));
 }
+Value Value::variant(std::string name) { return variant(std::move(name), std::nullopt); }
+Value Value::ok() { return ok(std::nullopt); }
+Value Value::err() { return err(std::nullopt); }
+
 Value Value::variant(std::string name, std::optional<Value> payload) {
   Variant v{std::move(name), {}};
   if (payload) {

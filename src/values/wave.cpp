@@ -749,7 +749,9 @@ class Converter {
         }
         std::vector<std::string> set;
         for (const Node &child : node.children) {
-          std::string name(label(child));
+          // The crate looks flags up with their '%' (so "%a" is unknown), though
+          // its duplicate check ignores it.
+          std::string name(slice(child));
           const auto &names = type.names();
           if (std::find(names.begin(), names.end(), name) == names.end()) {
             return fail(child.start, "unknown flag \"" + name + "\" of " + type.to_string());
@@ -1305,15 +1307,20 @@ Result<Value> parse(std::string_view text, const Type &type, const TextLimits &l
                                               " bytes, more than the limit of " +
                                               std::to_string(limits.max_bytes));
   }
+  // As the crate does: the value is parsed and converted, and only then is the
+  // rest of the input checked, so a type error wins over trailing characters.
   Parser parser(text, limits.max_depth);
   Node root;
-  if (!parser.parse_node(root) || !parser.finish()) {
+  if (!parser.parse_node(root)) {
     return make_error(text, parser.failure());
   }
   Converter converter(text);
   auto value = converter.convert(root, type);
   if (!value) {
     return make_error(text, converter.failure());
+  }
+  if (!parser.finish()) {
+    return make_error(text, parser.failure());
   }
   return std::move(*value);
 }

@@ -582,11 +582,12 @@ fn gen_type(rng: &mut Rng, depth: u32, kind: Option<&str>) -> Ty {
             let max = if rng.chance(0.8) { 4 } else { 8 };
             let n = 1 + rng.below(max);
             let names = pick_names(rng, n);
+            let all_optional = rng.chance(0.12);
             let fields = names
                 .into_iter()
                 .map(|n| {
                     // Plenty of option fields: they may be omitted.
-                    let t = if rng.chance(0.3) {
+                    let t = if all_optional || rng.chance(0.3) {
                         Ty::Option(Box::new(gen_type(rng, d + 1, None)))
                     } else {
                         gen_type(rng, d, None)
@@ -617,7 +618,16 @@ fn gen_type(rng: &mut Rng, depth: u32, kind: Option<&str>) -> Ty {
             let n = 1 + rng.below(6);
             Ty::Enum(pick_names(rng, n))
         }
-        "option" => Ty::Option(Box::new(gen_type(rng, d, None))),
+        "option" => {
+            // option<option<T>> and option<result<..>> cannot be flattened
+            let inner = if rng.chance(0.12) {
+                let k = if rng.chance(0.5) { "option" } else { "result" };
+                gen_type(rng, d, Some(k))
+            } else {
+                gen_type(rng, d, None)
+            };
+            Ty::Option(Box::new(inner))
+        }
         "result" => {
             let o = if rng.chance(0.7) { Some(Box::new(gen_type(rng, d, None))) } else { None };
             let e = if rng.chance(0.6) { Some(Box::new(gen_type(rng, d, None))) } else { None };
@@ -781,7 +791,7 @@ fn gen_val(rng: &mut Rng, ty: &Ty, depth: u32) -> Val {
             Val::List((0..n).map(|_| gen_val(rng, e, depth + 1)).collect())
         }
         Ty::Record(fs) => {
-            let all_none = rng.chance(0.1);
+            let all_none = rng.chance(0.15);
             Val::Record(
                 fs.iter()
                     .map(|(_, t)| match t {
