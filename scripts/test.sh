@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Sets up the machine, builds Tairitsu with its tests, and runs the whole suite:
-# first the release build, then the same tests under AddressSanitizer and
-# UndefinedBehaviorSanitizer.
+# the release build, the same tests under AddressSanitizer and
+# UndefinedBehaviorSanitizer, and a short run of each text-parser fuzzer.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -11,3 +11,4 @@ for preset in dev sanitize; do
   cmake --build --preset "$preset"
   ctest --preset "$preset"
 done
+scripts/fuzz.sh 20

@@ -6,6 +6,7 @@
 #include <cctype>
 
 #include "values/json.hpp"
+#include "values/text_common.hpp"
 #include "values/ron.hpp"
 #include "values/wave.hpp"
 
@@ -32,8 +33,32 @@ std::optional<TextFormat> parse_text_format(std::string_view name) {
   return std::nullopt;
 }
 
+namespace {
+
+// Text is UTF-8 (as Rust's &str always is); anything else is refused up front.
+std::optional<Error> check_utf8(std::string_view text, TextFormat format) {
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    std::size_t at = pos;
+    if (!detail::decode_utf8(text, pos)) {
+      std::string name(to_string(format));
+      std::transform(name.begin(), name.end(), name.begin(),
+                     [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+      return detail::text_error(name, text, at, "the text is not valid UTF-8");
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 Result<Value> parse_value(std::string_view text, const Type &type, TextFormat format,
                           const TextLimits &limits) {
+  if (text.size() <= limits.max_bytes) {
+    if (auto bad = check_utf8(text, format)) {
+      return std::move(*bad);
+    }
+  }
   switch (format) {
     case TextFormat::Wave: return detail::wave::parse(text, type, limits);
     case TextFormat::Ron: return detail::ron::parse(text, type, limits);
@@ -54,6 +79,11 @@ Result<std::string> print_value(const Value &value, const Type &type, TextFormat
 
 Result<std::vector<Value>> parse_arguments(std::string_view text, std::span<const Param> params,
                                            TextFormat format, const TextLimits &limits) {
+  if (text.size() <= limits.max_bytes) {
+    if (auto bad = check_utf8(text, format)) {
+      return std::move(*bad);
+    }
+  }
   switch (format) {
     case TextFormat::Wave: return detail::wave::parse_params(text, params, limits);
     case TextFormat::Ron: return detail::ron::parse_params(text, params, limits);

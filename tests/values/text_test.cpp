@@ -158,6 +158,9 @@ TEST(Text, MalformedInputGivesPositionedErrors) {
       {TextFormat::Json, Type::boolean(), "True", "expected bool"},
       {TextFormat::Json, Type::character(), "\"ab\"", "exactly one character"},
       {TextFormat::Json, Type::u64(), "18446744073709551616", "is not a valid u64"},
+      {TextFormat::Wave, Type::string(), "\"\xfe\"", "WAVE 1:2: the text is not valid UTF-8"},
+      {TextFormat::Ron, Type::string(), "\"\xc3\"", "RON 1:2: the text is not valid UTF-8"},
+      {TextFormat::Json, Type::string(), "\"ok\xed\xa0\x80\"", "JSON 1:4: the text is not valid UTF-8"},
   };
   for (const Malformed &m : table) {
     auto r = parse_value(m.input, m.type, m.format);
