@@ -104,6 +104,8 @@ class HostContext {
   Result<Value> new_resource(std::string_view resource, uint32_t rep);
   /// The representation of a host resource handle passed in by the guest.
   Result<uint32_t> resource_rep(const Value &handle) const;
+  /// The container's table of handles named in text ("handle-7").
+  ResourceTable *text_handles() const;
 
   HostContext(detail::ContainerCore &core, void *store_context, std::string_view function_name,
               const FunctionType *function_type = nullptr)

@@ -19,6 +19,7 @@
 ///     auto v = parse_value("{x: 1, y: 2}", point_type);          // WAVE
 ///     print_value(*v, point_type, TextFormat::Ron);               // "(x: 1, y: 2)"
 
+#include <map>
 #include <optional>
 #include <span>
 #include <string>
@@ -38,17 +39,40 @@ std::string_view to_string(TextFormat format);
 /// The format named `name` (case-insensitive), or nothing.
 std::optional<TextFormat> parse_text_format(std::string_view name);
 
+/// Resource handles named in text. Text cannot carry a handle itself, so a
+/// handle is printed as an opaque name, "handle-7", recorded here; text that
+/// names a handle must name one recorded here. Each container keeps one table
+/// for its text calls. Not thread-safe.
+class ResourceTable {
+ public:
+  /// The handle's name, recording the handle.
+  std::string name_of(const ResourceHandle &handle);
+  /// The handle recorded under `name`, or nothing.
+  std::optional<ResourceHandle> find(std::string_view name) const;
+  /// Forgets a handle (after it was dropped).
+  void forget(const ResourceHandle &handle);
+  std::size_t size() const { return handles_.size(); }
+
+ private:
+  std::map<uint64_t, ResourceHandle> handles_;
+};
+
 struct PrintOptions {
   /// Line breaks and indentation for aggregates (RON and JSON; WAVE is always compact).
   bool pretty = false;
+  /// Where printed resource handles are recorded; without one, printing a handle is `Unsupported`.
+  ResourceTable *resources = nullptr;
 };
 
-/// Limits that keep hostile text from exhausting the stack or memory.
+/// Limits that keep hostile text from exhausting the stack or memory, and the
+/// handles text may name.
 struct TextLimits {
   /// Deepest nesting of aggregates (WAVE's own limit is 100).
   std::size_t max_depth = 100;
   /// Longest accepted input, in bytes.
   std::size_t max_bytes = 64 << 20;
+  /// Handles that text may name ("handle-7"); without a table, a handle in text is refused.
+  const ResourceTable *resources = nullptr;
 };
 
 /// Reads `text` as a value of `type`. Errors are `InvalidInput` with the
@@ -70,7 +94,7 @@ Result<std::vector<Value>> parse_arguments(std::string_view text, std::span<cons
 
 /// Prints values as an argument list in the format's syntax.
 Result<std::string> print_arguments(std::span<const Value> values, std::span<const Param> params,
-                                    TextFormat format = TextFormat::Wave);
+                                    TextFormat format = TextFormat::Wave, PrintOptions options = {});
 
 /// A call expression split into the function's name and its argument text:
 /// "add(1, 2)" -> {"add", "(1, 2)"}; "pkg:ns/iface@1.0.0#f()" keeps the whole name.

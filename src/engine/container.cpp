@@ -40,6 +40,7 @@ Result<void> ContainerCore::instantiate() {
 
   bindings.clear();
   resource_bindings.clear();
+  text_handles = ResourceTable();
   instance = {};
   store.reset();
   linker.reset(wasmtime_component_linker_new(engine));
@@ -166,6 +167,7 @@ Error ContainerCore::fail(wasmtime_error_t *raw, std::string_view what) {
 // --- HostContext ---
 
 const std::string &HostContext::container_name() const { return core_.name; }
+ResourceTable *HostContext::text_handles() const { return &core_.text_handles; }
 std::type_index HostContext::state_type() const { return core_.spec->state_type; }
 void *HostContext::state_pointer() const { return core_.spec->state.get(); }
 
@@ -312,7 +314,9 @@ Result<std::string> Container::call_text(std::string_view export_name,
                                                  "' in container '" + core_->name + "'");
   }
   const FunctionType &type = *(*found)->function;
-  auto args = parse_arguments(arguments, type.params, format);
+  TextLimits limits;
+  limits.resources = &core_->text_handles;
+  auto args = parse_arguments(arguments, type.params, format, limits);
   if (!args) {
     return std::move(args).error().with_context("arguments of '" + std::string(export_name) +
                                                 "' (" + (*found)->signature() + ")");
@@ -324,6 +328,7 @@ Result<std::string> Container::call_text(std::string_view export_name,
   if (!type.result) {
     return std::string();
   }
+  options.resources = &core_->text_handles;
   return print_value(*result, *type.result, format, options);
 }
 
@@ -375,6 +380,7 @@ Result<void> Container::drop_resource(const Value &handle) {
   if (err) {
     return core_->fail(err, "dropping a resource");
   }
+  core_->text_handles.forget(handle.as_resource());
   return {};
 }
 

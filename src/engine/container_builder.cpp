@@ -412,7 +412,7 @@ ContainerBuilder &ContainerBuilder::define_text_function(std::string full_name,
           return Error(ErrorCode::LinkError,
                        "'" + name + "' is not imported by the image, so its type is unknown");
         }
-        auto text = print_arguments(args, type->params, format);
+        auto text = print_arguments(args, type->params, format, {.resources = ctx.text_handles()});
         if (!text) {
           return std::move(text).error();
         }
@@ -423,7 +423,9 @@ ContainerBuilder &ContainerBuilder::define_text_function(std::string full_name,
         if (!type->result) {
           return Value::unit();
         }
-        auto value = parse_value(*answer, *type->result, format);
+        TextLimits limits;
+        limits.resources = ctx.text_handles();
+        auto value = parse_value(*answer, *type->result, format, limits);
         if (!value) {
           return Error(ErrorCode::TypeMismatch,
                        "the result '" + *answer + "' is not a " + type->result->to_string() +

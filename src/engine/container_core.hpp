@@ -86,6 +86,8 @@ struct ContainerCore {
   wasmtime_component_instance_t instance{};
   ContainerState state = ContainerState::Created;
   std::optional<Error> failure;
+  /// Handles named in text calls ("handle-7"); a fresh instance starts with none.
+  ResourceTable text_handles;
   std::shared_ptr<OutputBuffer> stdout_buffer = std::make_shared<OutputBuffer>();
   std::shared_ptr<OutputBuffer> stderr_buffer = std::make_shared<OutputBuffer>();
 

@@ -27,7 +27,8 @@ bool needs_some_wrapper(const Type &payload) {
 
 class Reader {
  public:
-  Reader(std::string_view text, const TextLimits &limits) : c_("JSON", text, limits, false) {}
+  Reader(std::string_view text, const TextLimits &limits)
+      : c_("JSON", text, limits, false), resources_(limits.resources) {}
 
   std::optional<Value> value(const Type &type) {
     if (!c_.enter()) {
@@ -377,6 +378,18 @@ class Reader {
         if (!ok) return std::nullopt;
         return Value::map(std::move(entries));
       }
+      case TypeKind::Own:
+      case TypeKind::Borrow: {
+        std::size_t at = c_.pos();
+        auto s = string_token();
+        if (!s) return c_.failed() ? std::nullopt : expected(type);
+        auto handle = resource_from_text(*s, type, resources_);
+        if (!handle) {
+          c_.fail(at, handle.error().message());
+          return std::nullopt;
+        }
+        return std::move(*handle);
+      }
       default:
         return fail("values of type " + type.to_string() + " have no JSON form");
     }
@@ -487,6 +500,7 @@ class Reader {
   }
 
   Cursor c_;
+  const ResourceTable *resources_;
 };
 
 // ----------------------------------------------------------------- writer --
@@ -518,11 +532,19 @@ void write_string(std::string &out, std::string_view s) {
 
 class Writer {
  public:
-  explicit Writer(bool pretty) : pretty_(pretty) {}
+  Writer(bool pretty, ResourceTable *resources) : pretty_(pretty), resources_(resources) {}
 
   bool write(const Value &v, const Type &t) {
-    if ((t.kind() != v.kind()) && !(t.kind() == TypeKind::Char && v.kind() == TypeKind::Char)) {
-      if (t.kind() == TypeKind::Own || t.kind() == TypeKind::Borrow) unsupported_ = true;
+    if (t.kind() == TypeKind::Own || t.kind() == TypeKind::Borrow) {
+      auto name = resource_to_text(v, resources_);
+      if (!name) {
+        unsupported_ = true;
+        return false;
+      }
+      write_string(out_, *name);
+      return true;
+    }
+    if (t.kind() != v.kind()) {
       return false;
     }
     switch (t.kind()) {
@@ -682,13 +704,14 @@ class Writer {
   bool object(std::size_t n, F &&each) { return bracketed('{', '}', n, each); }
 
   bool pretty_;
+  ResourceTable *resources_;
   std::size_t indent_ = 0;
   std::string out_;
   bool unsupported_ = false;
 };
 
-Result<std::string> write_value(const Value &value, const Type &type, bool pretty) {
-  Writer w(pretty);
+Result<std::string> write_value(const Value &value, const Type &type, PrintOptions options) {
+  Writer w(options.pretty, options.resources);
   if (!w.write(value, type)) {
     if (w.unsupported()) {
       return Error(ErrorCode::Unsupported, "values of type " + type.to_string() + " have no JSON form");
@@ -738,14 +761,15 @@ Result<std::vector<Value>> parse_params(std::string_view text, std::span<const P
 }
 
 Result<std::string> print(const Value &value, const Type &type, PrintOptions options) {
-  return write_value(value, type, options.pretty);
+  return write_value(value, type, options);
 }
 
-Result<std::string> print_params(std::span<const Value> values, std::span<const Param> params) {
+Result<std::string> print_params(std::span<const Value> values, std::span<const Param> params,
+                                 PrintOptions options) {
   std::vector<Type> elements;
   for (const Param &p : params) elements.push_back(p.type);
   return write_value(Value::tuple(std::vector<Value>(values.begin(), values.end())),
-                     Type::tuple(elements), false);
+                     Type::tuple(elements), PrintOptions{false, options.resources});
 }
 
 }  // namespace tairitsu::detail::json

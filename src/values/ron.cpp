@@ -58,7 +58,8 @@ auto find_named(const Names &names, std::string_view written, Get &&get) -> decl
 
 class Reader {
  public:
-  Reader(std::string_view text, const TextLimits &limits) : c_("RON", text, limits, true) {}
+  Reader(std::string_view text, const TextLimits &limits)
+      : c_("RON", text, limits, true), resources_(limits.resources) {}
 
   std::optional<Value> value(const Type &type) {
     if (!c_.enter()) return std::nullopt;
@@ -440,6 +441,17 @@ class Reader {
             })) return std::nullopt;
         return Value::map(std::move(entries));
       }
+      case TypeKind::Own:
+      case TypeKind::Borrow: {
+        std::string_view id = c_.identifier();
+        if (id.empty()) return expected(type);
+        auto handle = resource_from_text(id, type, resources_);
+        if (!handle) {
+          c_.fail(start, handle.error().message());
+          return std::nullopt;
+        }
+        return std::move(*handle);
+      }
       default:
         c_.fail_here("values of type " + type.to_string() + " have no RON form");
         return std::nullopt;
@@ -505,6 +517,7 @@ class Reader {
   }
 
   Cursor c_;
+  const ResourceTable *resources_;
 };
 
 // ----------------------------------------------------------------- writer --
@@ -541,11 +554,19 @@ std::string ron_float(double v, bool is_f32) {
 
 class Writer {
  public:
-  explicit Writer(bool pretty) : pretty_(pretty) {}
+  Writer(bool pretty, ResourceTable *resources) : pretty_(pretty), resources_(resources) {}
 
   bool write(const Value &v, const Type &t) {
+    if (t.kind() == TypeKind::Own || t.kind() == TypeKind::Borrow) {
+      auto name = resource_to_text(v, resources_);
+      if (!name) {
+        unsupported_ = true;
+        return false;
+      }
+      out_ += *name;
+      return true;
+    }
     if (t.kind() != v.kind()) {
-      if (t.kind() == TypeKind::Own || t.kind() == TypeKind::Borrow) unsupported_ = true;
       return false;
     }
     switch (t.kind()) {
@@ -694,13 +715,14 @@ class Writer {
   }
 
   bool pretty_;
+  ResourceTable *resources_;
   std::size_t indent_ = 0;
   std::string out_;
   bool unsupported_ = false;
 };
 
-Result<std::string> write_value(const Value &value, const Type &type, bool pretty) {
-  Writer w(pretty);
+Result<std::string> write_value(const Value &value, const Type &type, PrintOptions options) {
+  Writer w(options.pretty, options.resources);
   if (!w.write(value, type)) {
     if (w.unsupported()) return Error(ErrorCode::Unsupported, "values of type " + type.to_string() + " have no RON form");
     return Error(ErrorCode::TypeMismatch, "cannot print " + value.to_string() + " as " + type.to_string());
@@ -746,16 +768,17 @@ Result<std::vector<Value>> parse_params(std::string_view text, std::span<const P
 }
 
 Result<std::string> print(const Value &value, const Type &type, PrintOptions options) {
-  return write_value(value, type, options.pretty);
+  return write_value(value, type, options);
 }
 
-Result<std::string> print_params(std::span<const Value> values, std::span<const Param> params) {
+Result<std::string> print_params(std::span<const Value> values, std::span<const Param> params,
+                                 PrintOptions options) {
   std::vector<Type> elements;
   for (const Param &p : params) elements.push_back(p.type);
   if (values.size() != params.size()) {
     return Error(ErrorCode::TypeMismatch, "expected " + std::to_string(params.size()) + " values, got " + std::to_string(values.size()));
   }
-  return write_value(Value::tuple(std::vector<Value>(values.begin(), values.end())), Type::tuple(elements), false);
+  return write_value(Value::tuple(std::vector<Value>(values.begin(), values.end())), Type::tuple(elements), PrintOptions{false, options.resources});
 }
 
 }  // namespace tairitsu::detail::ron

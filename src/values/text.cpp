@@ -70,7 +70,7 @@ Result<Value> parse_value(std::string_view text, const Type &type, TextFormat fo
 Result<std::string> print_value(const Value &value, const Type &type, TextFormat format,
                                 PrintOptions options) {
   switch (format) {
-    case TextFormat::Wave: return detail::wave::print(value, type);
+    case TextFormat::Wave: return detail::wave::print(value, type, options);
     case TextFormat::Ron: return detail::ron::print(value, type, options);
     case TextFormat::Json: return detail::json::print(value, type, options);
   }
@@ -93,14 +93,36 @@ Result<std::vector<Value>> parse_arguments(std::string_view text, std::span<cons
 }
 
 Result<std::string> print_arguments(std::span<const Value> values, std::span<const Param> params,
-                                    TextFormat format) {
+                                    TextFormat format, PrintOptions options) {
   switch (format) {
-    case TextFormat::Wave: return detail::wave::print_params(values, params);
-    case TextFormat::Ron: return detail::ron::print_params(values, params);
-    case TextFormat::Json: return detail::json::print_params(values, params);
+    case TextFormat::Wave: return detail::wave::print_params(values, params, options);
+    case TextFormat::Ron: return detail::ron::print_params(values, params, options);
+    case TextFormat::Json: return detail::json::print_params(values, params, options);
   }
   return Error(ErrorCode::InvalidInput, "unknown text format");
 }
+
+std::string ResourceTable::name_of(const ResourceHandle &handle) {
+  handles_.insert_or_assign(handle.id(), handle);
+  return "handle-" + std::to_string(handle.id());
+}
+
+std::optional<ResourceHandle> ResourceTable::find(std::string_view name) const {
+  if (name.substr(0, 7) != "handle-" || name.size() == 7) {
+    return std::nullopt;
+  }
+  uint64_t id = 0;
+  for (char c : name.substr(7)) {
+    if (c < '0' || c > '9') {
+      return std::nullopt;
+    }
+    id = id * 10 + static_cast<uint64_t>(c - '0');
+  }
+  auto it = handles_.find(id);
+  return it == handles_.end() ? std::nullopt : std::optional<ResourceHandle>(it->second);
+}
+
+void ResourceTable::forget(const ResourceHandle &handle) { handles_.erase(handle.id()); }
 
 Result<TextCall> split_call(std::string_view text) {
   auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };

@@ -230,6 +230,31 @@ std::optional<char32_t> decode_utf8(std::string_view s, std::size_t &pos) {
 
 std::string type_text(const Type &type) { return type.to_string(); }
 
+Result<Value> resource_from_text(std::string_view name, const Type &type,
+                                 const ResourceTable *resources) {
+  if (!resources) {
+    return Error(ErrorCode::Unsupported,
+                 "a " + type.to_string() + " can be named in text only in a container's text call");
+  }
+  auto handle = resources->find(name);
+  if (!handle) {
+    return Error(ErrorCode::NotFound, "'" + std::string(name) + "' is not a " + type.to_string() +
+                                          " handle this container holds");
+  }
+  if (type.kind() == TypeKind::Own && !handle->owned()) {
+    return Error(ErrorCode::TypeMismatch, "'" + std::string(name) + "' is a borrowed handle, not " +
+                                              type.to_string());
+  }
+  return Value::resource(*handle);
+}
+
+std::optional<std::string> resource_to_text(const Value &value, ResourceTable *resources) {
+  if (!resources || (value.kind() != TypeKind::Own && value.kind() != TypeKind::Borrow)) {
+    return std::nullopt;
+  }
+  return resources->name_of(value.as_resource());
+}
+
 }  // namespace tairitsu::detail
 
 namespace tairitsu::detail {

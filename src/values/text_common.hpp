@@ -43,6 +43,13 @@ void append_utf8(std::string &out, char32_t c);
 /// or nothing for an invalid sequence.
 std::optional<char32_t> decode_utf8(std::string_view s, std::size_t &pos);
 
+/// A handle named in text ("handle-7"), looked up in the table; the error
+/// message when it cannot be (no table, or no such handle).
+Result<Value> resource_from_text(std::string_view name, const Type &type,
+                                 const ResourceTable *resources);
+/// The name a handle is printed as, or nothing when there is no table.
+std::optional<std::string> resource_to_text(const Value &value, ResourceTable *resources);
+
 /// The type's kind and name for messages: "u8", "record { x: s32 }".
 std::string type_text(const Type &type);
 

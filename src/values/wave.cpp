@@ -659,7 +659,8 @@ std::optional<std::pair<char32_t, std::size_t>> unescape(std::string_view s) {
 
 class Converter {
  public:
-  explicit Converter(std::string_view src) : src_(src) {}
+  Converter(std::string_view src, const ResourceTable *resources)
+      : src_(src), resources_(resources) {}
 
   std::optional<Value> convert(const Node &node, const Type &type) {
     switch (type.kind()) {
@@ -759,6 +760,17 @@ class Converter {
           set.push_back(std::move(name));
         }
         return Value::flags(std::move(set));
+      }
+      case TypeKind::Own:
+      case TypeKind::Borrow: {
+        if (node.type != NodeType::Label) {
+          return invalid_type(node, type);
+        }
+        auto handle = resource_from_text(label(node), type, resources_);
+        if (!handle) {
+          return fail(node.start, handle.error().message());
+        }
+        return std::move(*handle);
       }
       default:
         return fail(node.start, "values of type " + type.to_string() + " have no WAVE form");
@@ -1063,6 +1075,7 @@ class Converter {
   }
 
   std::string_view src_;
+  const ResourceTable *resources_;
   ParseFailure failure_{0, ""};
 };
 
@@ -1105,6 +1118,8 @@ bool is_keyword(std::string_view name) { return keyword(name) != Keyword::None_;
 
 class Printer {
  public:
+  explicit Printer(ResourceTable *resources) : resources_(resources) {}
+
   bool print(const Value &v, const Type &t, std::string &out) {
     if (!kind_matches(v, t)) {
       return false;
@@ -1276,6 +1291,14 @@ class Printer {
         out += '}';
         return true;
       }
+      case TypeKind::Own:
+      case TypeKind::Borrow:
+        if (auto name = resource_to_text(v, resources_)) {
+          out += *name;
+          return true;
+        }
+        unsupported_ = true;
+        return false;
       default:
         unsupported_ = true;
         return false;
@@ -1287,11 +1310,12 @@ class Printer {
  private:
   static bool kind_matches(const Value &v, const Type &t) {
     if (t.kind() == TypeKind::Own || t.kind() == TypeKind::Borrow) {
-      return true;  // reported as unsupported in print()
+      return v.kind() == TypeKind::Own || v.kind() == TypeKind::Borrow;
     }
     return v.kind() == t.kind();
   }
 
+  ResourceTable *resources_;
   bool unsupported_ = false;
 };
 
@@ -1314,7 +1338,7 @@ Result<Value> parse(std::string_view text, const Type &type, const TextLimits &l
   if (!parser.parse_node(root)) {
     return make_error(text, parser.failure());
   }
-  Converter converter(text);
+  Converter converter(text, limits.resources);
   auto value = converter.convert(root, type);
   if (!value) {
     return make_error(text, converter.failure());
@@ -1347,7 +1371,7 @@ Result<std::vector<Value>> parse_params(std::string_view text, std::span<const P
   if (!parser.finish()) {
     return make_error(text, parser.failure());
   }
-  Converter converter(text);
+  Converter converter(text, limits.resources);
   auto values = converter.convert_params(tuple, params);
   if (!values) {
     return make_error(text, converter.failure());
@@ -1355,9 +1379,9 @@ Result<std::vector<Value>> parse_params(std::string_view text, std::span<const P
   return std::move(*values);
 }
 
-Result<std::string> print(const Value &value, const Type &type) {
+Result<std::string> print(const Value &value, const Type &type, PrintOptions options) {
   std::string out;
-  Printer printer;
+  Printer printer(options.resources);
   if (!printer.print(value, type, out)) {
     if (printer.unsupported()) {
       return Error(ErrorCode::Unsupported, "values of type " + type.to_string() +
@@ -1369,14 +1393,15 @@ Result<std::string> print(const Value &value, const Type &type) {
   return out;
 }
 
-Result<std::string> print_params(std::span<const Value> values, std::span<const Param> params) {
+Result<std::string> print_params(std::span<const Value> values, std::span<const Param> params,
+                                 PrintOptions options) {
   if (values.size() != params.size()) {
     return Error(ErrorCode::TypeMismatch, "expected " + std::to_string(params.size()) +
                                               " values, got " + std::to_string(values.size()));
   }
   std::string out = "(";
   for (std::size_t i = 0; i < values.size(); ++i) {
-    auto text = print(values[i], params[i].type);
+    auto text = print(values[i], params[i].type, options);
     if (!text) {
       return std::move(text).error().with_context("argument '" + params[i].name + "'");
     }

@@ -117,3 +117,43 @@ TEST(TextCalls, AWrongTypedTextResultTrapsNamingTheImportAndTypes) {
 
 }  // namespace
 }  // namespace tairitsu
+
+namespace tairitsu {
+namespace {
+
+using namespace testing;
+
+TEST(TextCalls, ResourceHandlesAreNamedInText) {
+  auto built = showcase_builder().build();
+  ASSERT_TRUE(built) << built.error();
+  Container &c = *built;
+  auto handle = c.invoke("[constructor]counter(5)");
+  ASSERT_TRUE(handle) << handle.error();
+  ASSERT_EQ(handle->rfind("handle-", 0), 0u) << *handle;
+  auto next = c.invoke("[method]counter.increment(" + *handle + ")");
+  ASSERT_TRUE(next) << next.error();
+  EXPECT_EQ(*next, "6");
+  auto ron = c.invoke("[method]counter.value(" + *handle + ")", TextFormat::Ron);
+  ASSERT_TRUE(ron) << ron.error();
+  EXPECT_EQ(*ron, "6");
+  auto json = c.call_text(api("[method]counter.value"), "[\"" + *handle + "\"]", TextFormat::Json);
+  ASSERT_TRUE(json) << json.error();
+  EXPECT_EQ(*json, "6");
+  auto unknown = c.invoke("[method]counter.value(handle-999999)");
+  ASSERT_FALSE(unknown);
+  EXPECT_EQ(unknown.error().code(), ErrorCode::InvalidInput);
+  EXPECT_NE(unknown.error().message().find("'handle-999999' is not a borrow<counter> handle this container holds"),
+            std::string::npos)
+      << unknown.error();
+  // Outside a container there is no table: handles have no text form.
+  auto v = c.call(api("[constructor]counter"), {Value::s32(1)});
+  ASSERT_TRUE(v);
+  auto printed = print_value(*v, Type::own("counter"));
+  ASSERT_FALSE(printed);
+  EXPECT_EQ(printed.error().code(), ErrorCode::Unsupported);
+  auto parsed = parse_value("handle-1", Type::own("counter"));
+  ASSERT_FALSE(parsed);
+}
+
+}  // namespace
+}  // namespace tairitsu
