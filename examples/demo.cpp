@@ -140,7 +140,22 @@ int main(int argc, char **argv) {
     return fail(dropped.error());
   }
 
-  // 4. A trap fails the container, not the host; restart brings it back.
+  // 4. The same calls written as text, in WAVE, RON and JSON.
+  auto text = [&](std::string_view call, TextFormat format) {
+    auto result = (*container)->with([&](Container &c) { return c.invoke(call, format); });
+    std::cout << "\n> [" << to_string(format) << "] " << call << "\n  = "
+              << (result ? *result : result.error().to_string()) << "\n";
+  };
+  text("scale({x: 1, y: 2}, 10)", TextFormat::Wave);
+  text("area(Rectangle((x: 3, y: 4)))", TextFormat::Ron);
+  text("parse-number(\"12\")", TextFormat::Wave);
+  auto json = (*container)->with([](Container &c) {
+    return c.call_text("tairitsu:showcase/api@0.1.0#pair", R"({"a": 7, "b": "ab"})", TextFormat::Json);
+  });
+  std::cout << "\n> [json] pair {\"a\": 7, \"b\": \"ab\"}\n  = "
+            << (json ? *json : json.error().to_string()) << "\n";
+
+  // 5. A trap fails the container, not the host; restart brings it back.
   show(api("fail"), {Value::string("deliberate failure")});
   std::cout << "  container state: " << to_string((*container)->state()) << "\n";
   if (auto r = (*container)->restart(); !r) {
