@@ -233,6 +233,11 @@ class Container {
   /// a result). Text errors are `InvalidInput` with the position; others as `call`.
   Result<std::string> call_text(std::string_view export_name, std::string_view arguments,
                                 TextFormat format = TextFormat::Wave, PrintOptions options = {});
+  /// The same as `call_text`: `call("add", "(1, 2)")` returns "3".
+  Result<std::string> call(std::string_view export_name, std::string_view arguments,
+                           TextFormat format = TextFormat::Wave) {
+    return call_text(export_name, arguments, format);
+  }
   /// Calls a whole call expression: `invoke("add(1, 2)")`.
   Result<std::string> invoke(std::string_view call_expression,
                              TextFormat format = TextFormat::Wave, PrintOptions options = {});

@@ -58,7 +58,8 @@ class ResourceTable {
 };
 
 struct PrintOptions {
-  /// Line breaks and indentation for aggregates (RON and JSON; WAVE is always compact).
+  /// Line breaks and indentation for lists, tuples, records and flags (and
+  /// maps in RON and JSON). Pretty WAVE is still WAVE: the crate reads it.
   bool pretty = false;
   /// Where printed resource handles are recorded; without one, printing a handle is `Unsupported`.
   ResourceTable *resources = nullptr;

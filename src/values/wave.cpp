@@ -1118,7 +1118,7 @@ bool is_keyword(std::string_view name) { return keyword(name) != Keyword::None_;
 
 class Printer {
  public:
-  explicit Printer(ResourceTable *resources) : resources_(resources) {}
+  Printer(ResourceTable *resources, bool pretty) : resources_(resources), pretty_(pretty) {}
 
   bool print(const Value &v, const Type &t, std::string &out) {
     if (!kind_matches(v, t)) {
@@ -1158,12 +1158,14 @@ class Printer {
       case TypeKind::List: {
         out += '[';
         auto items = v.items();
+        ++depth_;
         for (std::size_t i = 0; i < items.size(); ++i) {
-          out += i ? ", " : "";
+          separate(out, i == 0);
           if (!print(items[i], t.element(), out)) {
             return false;
           }
         }
+        close(out, !items.empty());
         out += ']';
         return true;
       }
@@ -1173,12 +1175,14 @@ class Printer {
         if (items.size() != t.elements().size()) {
           return false;
         }
+        ++depth_;
         for (std::size_t i = 0; i < items.size(); ++i) {
-          out += i ? ", " : "";
+          separate(out, i == 0);
           if (!print(items[i], t.elements()[i], out)) {
             return false;
           }
         }
+        close(out, !items.empty());
         out += ')';
         return true;
       }
@@ -1188,6 +1192,7 @@ class Printer {
         if (v.as_record().fields.size() != t.members().size()) {
           return false;
         }
+        ++depth_;
         for (const NamedType &f : t.members()) {
           const Value *fv = v.field(f.name);
           if (!fv) {
@@ -1196,7 +1201,7 @@ class Printer {
           if (fv->kind() == TypeKind::Option && !fv->payload()) {
             continue;  // none fields are left out
           }
-          out += first ? "" : ", ";
+          separate(out, first);
           first = false;
           out += f.name;
           out += ": ";
@@ -1204,6 +1209,7 @@ class Printer {
             return false;
           }
         }
+        close(out, !first);
         if (first) {
           out += ':';
         }
@@ -1281,13 +1287,15 @@ class Printer {
             return false;
           }
         }
+        ++depth_;
         for (const std::string &name : t.names()) {
           if (std::find(set.begin(), set.end(), name) != set.end()) {
-            out += first ? "" : ", ";
+            separate(out, first);
             first = false;
             out += name;
           }
         }
+        close(out, !first);
         out += '}';
         return true;
       }
@@ -1315,7 +1323,27 @@ class Printer {
     return v.kind() == t.kind();
   }
 
+  // Between elements: ", " compact; a line break and indentation when pretty.
+  void separate(std::string &out, bool first) const {
+    if (pretty_) {
+      out += first ? "\n" : ",\n";
+      out.append(depth_ * 2, ' ');
+    } else if (!first) {
+      out += ", ";
+    }
+  }
+  // After the last element: a trailing comma and the closing line when pretty.
+  void close(std::string &out, bool any) {
+    --depth_;
+    if (pretty_ && any) {
+      out += ",\n";
+      out.append(depth_ * 2, ' ');
+    }
+  }
+
   ResourceTable *resources_;
+  bool pretty_;
+  std::size_t depth_ = 0;
   bool unsupported_ = false;
 };
 
@@ -1381,7 +1409,7 @@ Result<std::vector<Value>> parse_params(std::string_view text, std::span<const P
 
 Result<std::string> print(const Value &value, const Type &type, PrintOptions options) {
   std::string out;
-  Printer printer(options.resources);
+  Printer printer(options.resources, options.pretty);
   if (!printer.print(value, type, out)) {
     if (printer.unsupported()) {
       return Error(ErrorCode::Unsupported, "values of type " + type.to_string() +

@@ -15,9 +15,12 @@ Container showcase() {
 
 TEST(TextCalls, CallsByTextInEachFormat) {
   Container c = showcase();
-  auto sum = c.call_text("add", "(1, 2)");
+  auto sum = c.call("add", "(1, 2)");
   ASSERT_TRUE(sum) << sum.error();
   EXPECT_EQ(*sum, "3");
+  auto pretty = c.call_text(api("reverse"), "([\"a\", \"b\"])", TextFormat::Wave, {.pretty = true});
+  ASSERT_TRUE(pretty) << pretty.error();
+  EXPECT_EQ(*pretty, "[\n  \"b\",\n  \"a\",\n]");
   auto scaled = c.call_text(api("scale"), "({x: 1, y: -2}, 3)");
   ASSERT_TRUE(scaled) << scaled.error();
   EXPECT_EQ(*scaled, "{x: 3, y: -6}");
