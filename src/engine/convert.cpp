@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "engine/bridge.hpp"
+#include "values/text_common.hpp"
 
 namespace tairitsu::detail {
 
@@ -174,26 +175,11 @@ namespace {
 // Wasmtime aborts on strings that are not UTF-8 and chars that are not
 // Unicode scalar values, so both are checked before any value is handed over.
 bool valid_utf8(std::string_view s) {
-  std::size_t i = 0;
-  while (i < s.size()) {
-    auto c = static_cast<unsigned char>(s[i]);
-    std::size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
-    if (len == 0 || i + len > s.size()) {
+  std::size_t pos = 0;
+  while (pos < s.size()) {
+    if (!decode_utf8(s, pos)) {
       return false;
     }
-    uint32_t cp = len == 1 ? c : len == 2 ? (c & 0x1F) : len == 3 ? (c & 0x0F) : (c & 0x07);
-    for (std::size_t k = 1; k < len; ++k) {
-      auto cc = static_cast<unsigned char>(s[i + k]);
-      if ((cc & 0xC0) != 0x80) {
-        return false;
-      }
-      cp = (cp << 6) | (cc & 0x3F);
-    }
-    static constexpr uint32_t min_for_len[] = {0, 0, 0x80, 0x800, 0x10000};
-    if (cp < min_for_len[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
-      return false;
-    }
-    i += len;
   }
   return true;
 }

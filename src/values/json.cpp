@@ -549,14 +549,9 @@ class Writer {
     }
     switch (t.kind()) {
       case TypeKind::Bool: out_ += v.as_bool() ? "true" : "false"; return true;
-      case TypeKind::S8: out_ += std::to_string(v.as_s8()); return true;
-      case TypeKind::S16: out_ += std::to_string(v.as_s16()); return true;
-      case TypeKind::S32: out_ += std::to_string(v.as_s32()); return true;
-      case TypeKind::S64: out_ += std::to_string(v.as_s64()); return true;
-      case TypeKind::U8: out_ += std::to_string(v.as_u8()); return true;
-      case TypeKind::U16: out_ += std::to_string(v.as_u16()); return true;
-      case TypeKind::U32: out_ += std::to_string(v.as_u32()); return true;
-      case TypeKind::U64: out_ += std::to_string(v.as_u64()); return true;
+      case TypeKind::S8: case TypeKind::U8: case TypeKind::S16: case TypeKind::U16:
+      case TypeKind::S32: case TypeKind::U32: case TypeKind::S64: case TypeKind::U64:
+        return append_integer(out_, v);
       case TypeKind::F32: case TypeKind::F64: {
         double d = t.kind() == TypeKind::F32 ? v.as_f32() : v.as_f64();
         std::string text = rust_float_text(d, t.kind() == TypeKind::F32);

@@ -185,6 +185,20 @@ std::string rust_float_text(double value, bool is_f32) {
   return out;
 }
 
+bool append_integer(std::string &out, const Value &value) {
+  switch (value.kind()) {
+    case TypeKind::S8: out += std::to_string(value.as_s8()); return true;
+    case TypeKind::U8: out += std::to_string(value.as_u8()); return true;
+    case TypeKind::S16: out += std::to_string(value.as_s16()); return true;
+    case TypeKind::U16: out += std::to_string(value.as_u16()); return true;
+    case TypeKind::S32: out += std::to_string(value.as_s32()); return true;
+    case TypeKind::U32: out += std::to_string(value.as_u32()); return true;
+    case TypeKind::S64: out += std::to_string(value.as_s64()); return true;
+    case TypeKind::U64: out += std::to_string(value.as_u64()); return true;
+    default: return false;
+  }
+}
+
 void append_utf8(std::string &out, char32_t c) {
   if (c < 0x80) {
     out += static_cast<char>(c);

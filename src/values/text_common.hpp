@@ -37,6 +37,10 @@ std::optional<Value> parse_float(std::string_view text, TypeKind kind);
 /// full), "-0" for negative zero, "inf", "-inf", "nan".
 std::string rust_float_text(double value, bool is_f32);
 
+/// Appends the decimal text of an integer value and returns true, or returns
+/// false when the value is not an integer.
+bool append_integer(std::string &out, const Value &value);
+
 /// Appends the UTF-8 encoding of a code point.
 void append_utf8(std::string &out, char32_t c);
 /// Decodes one UTF-8 sequence at `pos`; returns the code point and advances `pos`,

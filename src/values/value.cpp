@@ -1,5 +1,7 @@
 #include "tairitsu/value.hpp"
 
+#include "values/text_common.hpp"
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -129,22 +131,7 @@ void append_escaped_char(std::string &out, char32_t c, char quote) {
     out += buf;
     return;
   }
-  // UTF-8 encode.
-  if (c < 0x80) {
-    out += static_cast<char>(c);
-  } else if (c < 0x800) {
-    out += static_cast<char>(0xC0 | (c >> 6));
-    out += static_cast<char>(0x80 | (c & 0x3F));
-  } else if (c < 0x10000) {
-    out += static_cast<char>(0xE0 | (c >> 12));
-    out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (c & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (c >> 18));
-    out += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (c & 0x3F));
-  }
+  detail::append_utf8(out, c);
 }
 
 std::string float_text(double v) {
@@ -188,14 +175,11 @@ bool float_equal(double a, double b) { return (std::isnan(a) && std::isnan(b)) |
 std::string Value::to_string() const {
   switch (data_.index()) {
     case 0: return as_bool() ? "true" : "false";
-    case 1: return std::to_string(as_s8());
-    case 2: return std::to_string(as_u8());
-    case 3: return std::to_string(as_s16());
-    case 4: return std::to_string(as_u16());
-    case 5: return std::to_string(as_s32());
-    case 6: return std::to_string(as_u32());
-    case 7: return std::to_string(as_s64());
-    case 8: return std::to_string(as_u64());
+    case 1: case 2: case 3: case 4: case 5: case 6: case 7: case 8: {
+      std::string out;
+      detail::append_integer(out, *this);
+      return out;
+    }
     case 9: return float_text_f32(as_f32());
     case 10: return float_text(as_f64());
     case 11: {
