@@ -34,9 +34,11 @@ struct EngineConfig {
   bool pooling = false;
   /// Compile functions on several threads.
   bool parallel_compilation = true;
-  /// Accept components that use component-model async features (types only;
-  /// stream, future and error-context values cannot cross the C API).
-  bool component_model_async = true;
+  /// Accept components that use component-model async features (types only:
+  /// stream, future and error-context values cannot cross the C API). Off by
+  /// default: it makes every call pay for task bookkeeping (about half of a
+  /// small call's time, see bench/README.md).
+  bool component_model_async = false;
   /// Optimise compiled code for speed (true) or compile faster (false).
   bool optimize = true;
 

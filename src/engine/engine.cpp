@@ -56,10 +56,10 @@ Result<Engine> Engine::create(const EngineConfig &config) {
   wasmtime_config_parallel_compilation_set(raw, config.parallel_compilation);
   wasmtime_config_cranelift_opt_level_set(raw, config.optimize ? WASMTIME_OPT_LEVEL_SPEED
                                                                : WASMTIME_OPT_LEVEL_NONE);
-  if (config.component_model_async) {
-    wasmtime_config_concurrency_support_set(raw, true);
-    wasmtime_config_wasm_component_model_async_set(raw, true);
-  }
+  // Concurrency support costs every call a task's bookkeeping; it is on only
+  // when async components are wanted.
+  wasmtime_config_concurrency_support_set(raw, config.component_model_async);
+  wasmtime_config_wasm_component_model_async_set(raw, config.component_model_async);
   if (config.pooling) {
     wasmtime_pooling_allocation_config_t *pooling = wasmtime_pooling_allocation_config_new();
     wasmtime_pooling_allocation_strategy_set(raw, pooling);

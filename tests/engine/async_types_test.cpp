@@ -7,10 +7,26 @@
 namespace tairitsu {
 namespace {
 
-using testing::fixture_image;
+// Async types need an engine that accepts them (not the default).
+Image async_image() {
+  static Image image = [] {
+    EngineConfig config;
+    config.component_model_async = true;
+    auto engine = Engine::create(config);
+    return *Image::from_file(testing::fixture_path("async_types.wasm"), *engine);
+  }();
+  return image;
+}
+
+TEST(AsyncTypes, TheDefaultEngineRefusesAsyncTypes) {
+  auto r = Image::from_file(testing::fixture_path("async_types.wasm"));
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code(), ErrorCode::InvalidInput);
+  EXPECT_NE(r.error().message().find("async"), std::string::npos) << r.error();
+}
 
 TEST(AsyncTypes, SignaturesShowStreamAndFutureTypes) {
-  Image image = fixture_image("async_types.wasm");
+  Image image = async_image();
   bool saw_stream = false;
   for (const auto &item : image.exports()) {
     if (item.item_name == "consume") {
@@ -22,7 +38,7 @@ TEST(AsyncTypes, SignaturesShowStreamAndFutureTypes) {
 }
 
 TEST(AsyncTypes, CallingAFunctionWithAStreamIsUnsupported) {
-  auto c = ContainerBuilder(fixture_image("async_types.wasm")).trap_unknown_imports().build();
+  auto c = ContainerBuilder(async_image()).trap_unknown_imports().build();
   ASSERT_OK(c);
   auto r = c->call("consume", {Value::u32(0)});
   ASSERT_FALSE(r);
@@ -34,7 +50,7 @@ TEST(AsyncTypes, CallingAFunctionWithAStreamIsUnsupported) {
 }
 
 TEST(AsyncTypes, DefiningAHostFunctionWithAStreamIsUnsupported) {
-  auto c = ContainerBuilder(fixture_image("async_types.wasm"))
+  auto c = ContainerBuilder(async_image())
                .define_function("take-stream",
                                 [](HostContext &, std::span<const Value>) -> Result<Value> {
                                   return Value::unit();
@@ -46,7 +62,7 @@ TEST(AsyncTypes, DefiningAHostFunctionWithAStreamIsUnsupported) {
 }
 
 TEST(AsyncTypes, AnUnprovidedStreamImportIsListedWithItsType) {
-  auto c = ContainerBuilder(fixture_image("async_types.wasm")).build();
+  auto c = ContainerBuilder(async_image()).build();
   ASSERT_FALSE(c);
   EXPECT_EQ(c.error().code(), ErrorCode::LinkError);
   EXPECT_NE(c.error().message().find("take-stream: func(s: stream<u8>)"), std::string::npos)
