@@ -83,23 +83,14 @@ namespace {
 
 std::atomic<uint32_t> next_resource_type_id{1};
 
-const HostFunctionDef *find_function(const ContainerSpec &spec, std::string_view iface,
-                                     std::string_view item) {
-  for (const auto &f : spec.functions) {
-    if (f.item_name == item &&
-        (iface.empty() ? f.interface_name.empty() : interface_satisfies(f.interface_name, iface))) {
-      return &f;
-    }
-  }
-  return nullptr;
-}
-
-const HostResourceDef *find_resource(const ContainerSpec &spec, std::string_view iface,
-                                     std::string_view item) {
-  for (const auto &r : spec.resources) {
-    if (r.item_name == item &&
-        (iface.empty() ? r.interface_name.empty() : interface_satisfies(r.interface_name, iface))) {
-      return &r;
+// The host's definition (function or resource) that serves an imported item.
+template <typename Definition>
+const Definition *find_definition(const std::vector<Definition> &definitions,
+                                  std::string_view iface, std::string_view item) {
+  for (const Definition &d : definitions) {
+    if (d.item_name == item &&
+        (iface.empty() ? d.interface_name.empty() : interface_satisfies(d.interface_name, iface))) {
+      return &d;
     }
   }
   return nullptr;
@@ -119,9 +110,9 @@ std::vector<const WorldItem *> missing_imports(const ContainerSpec &spec) {
     }
     bool provided = false;
     if (item.kind == WorldItem::Kind::Function) {
-      provided = find_function(spec, iface, item.item_name) != nullptr;
+      provided = find_definition(spec.functions, iface, item.item_name) != nullptr;
     } else if (item.kind == WorldItem::Kind::Resource) {
-      provided = find_resource(spec, iface, item.item_name) != nullptr;
+      provided = find_definition(spec.resources, iface, item.item_name) != nullptr;
     }
     if (!provided) {
       missing.push_back(&item);
