@@ -8,6 +8,8 @@
 #include "tairitsu/engine.hpp"
 #include "tairitsu/error.hpp"
 #include "tairitsu/image.hpp"
+#include "tairitsu/image_store.hpp"
 #include "tairitsu/registry.hpp"
+#include "tairitsu/text.hpp"
 #include "tairitsu/type.hpp"
 #include "tairitsu/value.hpp"

@@ -1,0 +1,443 @@
+#include "tairitsu/image_store.hpp"
+
+#include <fcntl.h>
+#include <openssl/evp.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+#include <cstdlib>
+#include <fstream>
+#include <iterator>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <set>
+
+namespace tairitsu {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr const char *kIndex = "index.json";
+constexpr const char *kTempPrefix = ".tmp-";
+
+Error io_error(const std::string &what, const fs::path &path) {
+  return Error(ErrorCode::Io, what + " '" + path.string() + "': " + std::strerror(errno));
+}
+
+std::string hex_of(std::string_view digest) {
+  return std::string(digest.substr(digest.find(':') + 1));
+}
+
+std::string sha256_hex(std::span<const std::byte> bytes) {
+  unsigned char hash[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_Digest(bytes.data(), bytes.size(), hash, &len, EVP_sha256(), nullptr);
+  static constexpr char hex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned int i = 0; i < len; ++i) {
+    out += hex[hash[i] >> 4];
+    out += hex[hash[i] & 15];
+  }
+  return out;
+}
+
+Result<std::vector<std::byte>> read_file(const fs::path &path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return Error(ErrorCode::Io, "'" + path.string() + "' cannot be read");
+  }
+  std::vector<char> raw((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::vector<std::byte> out(raw.size());
+  std::memcpy(out.data(), raw.data(), raw.size());
+  return out;
+}
+
+// Writes `bytes` to `path` so that a reader sees the old file or the whole new
+// one, never part of it: a temporary file in the same directory, synced, renamed,
+// and the directory synced.
+Result<void> write_atomically(const fs::path &path, std::span<const std::byte> bytes) {
+  static thread_local std::mt19937_64 rng(std::random_device{}() ^ static_cast<uint64_t>(::getpid()));
+  fs::path temp = path.parent_path() /
+                  (std::string(kTempPrefix) + path.filename().string() + "-" + std::to_string(rng()));
+  int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    return io_error("cannot create", temp);
+  }
+  std::size_t done = 0;
+  while (done < bytes.size()) {
+    ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      Error e = io_error("cannot write", temp);
+      ::close(fd);
+      ::unlink(temp.c_str());
+      return e;
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  if (::fsync(fd) != 0 || ::close(fd) != 0) {
+    Error e = io_error("cannot sync", temp);
+    ::unlink(temp.c_str());
+    return e;
+  }
+  if (::rename(temp.c_str(), path.c_str()) != 0) {
+    Error e = io_error("cannot rename into", path);
+    ::unlink(temp.c_str());
+    return e;
+  }
+  int dir = ::open(path.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir >= 0) {
+    ::fsync(dir);
+    ::close(dir);
+  }
+  return {};
+}
+
+Result<void> write_text(const fs::path &path, const std::string &text) {
+  return write_atomically(path, std::as_bytes(std::span(text.data(), text.size())));
+}
+
+// An exclusive lock on the store, held by writers for the whole of an update.
+class StoreLock {
+ public:
+  static Result<StoreLock> take(const fs::path &root) {
+    fs::path path = root / "lock";
+    int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0) {
+      return io_error("cannot open the lock", path);
+    }
+    while (::flock(fd, LOCK_EX) != 0) {
+      if (errno != EINTR) {
+        Error e = io_error("cannot lock", path);
+        ::close(fd);
+        return e;
+      }
+    }
+    return StoreLock(fd);
+  }
+  StoreLock(StoreLock &&other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
+  StoreLock &operator=(StoreLock &&) = delete;
+  ~StoreLock() {
+    if (fd_ >= 0) {
+      ::flock(fd_, LOCK_UN);
+      ::close(fd_);
+    }
+  }
+
+ private:
+  explicit StoreLock(int fd) : fd_(fd) {}
+  int fd_;
+};
+
+using Index = std::map<std::string, StoredImage>;
+
+Result<Index> read_index(const fs::path &root) {
+  fs::path path = root / kIndex;
+  std::error_code ec;
+  if (!fs::exists(path, ec)) {
+    return Index{};
+  }
+  auto bytes = read_file(path);
+  if (!bytes) {
+    return std::move(bytes).error();
+  }
+  auto json = nlohmann::json::parse(reinterpret_cast<const char *>(bytes->data()),
+                                    reinterpret_cast<const char *>(bytes->data() + bytes->size()),
+                                    nullptr, false);
+  if (json.is_discarded() || !json.contains("images")) {
+    return Error(ErrorCode::Io, "the store index '" + path.string() + "' is damaged");
+  }
+  Index index;
+  for (const auto &item : json["images"]) {
+    auto ref = ImageRef::parse(item.value("ref", ""));
+    if (!ref) {
+      return Error(ErrorCode::Io, "the store index '" + path.string() +
+                                      "' names an invalid reference: " + ref.error().message());
+    }
+    StoredImage entry{*ref, item.value("digest", ""), item.value("kind", ""),
+                      item.value("size", uint64_t{0}), item.value("created", int64_t{0})};
+    index.emplace(ref->to_string(), std::move(entry));
+  }
+  return index;
+}
+
+Result<void> write_index(const fs::path &root, const Index &index) {
+  nlohmann::json images = nlohmann::json::array();
+  for (const auto &[name, e] : index) {
+    images.push_back({{"ref", name},
+                      {"digest", e.digest},
+                      {"kind", e.kind},
+                      {"size", e.size},
+                      {"created", e.created}});
+  }
+  nlohmann::json doc = {{"version", 1}, {"images", images}};
+  return write_text(root / kIndex, doc.dump(2) + "\n");
+}
+
+Error not_found(std::string_view ref, const Index &index) {
+  std::string known;
+  for (const auto &[name, e] : index) {
+    known += (known.empty() ? "" : ", ") + name;
+  }
+  return Error(ErrorCode::NotFound, "no image '" + std::string(ref) + "' in the store (it has: " +
+                                        (known.empty() ? "nothing" : known) + ")");
+}
+
+Result<StoredImage> lookup(const fs::path &root, std::string_view ref) {
+  auto parsed = ImageRef::parse(ref);
+  if (!parsed) {
+    return std::move(parsed).error();
+  }
+  auto index = read_index(root);
+  if (!index) {
+    return std::move(index).error();
+  }
+  auto it = index->find(parsed->to_string());
+  if (it == index->end()) {
+    return not_found(parsed->to_string(), *index);
+  }
+  return it->second;
+}
+
+}  // namespace
+
+fs::path ImageStore::default_root() {
+  if (const char *home = std::getenv("TAIRITSU_HOME"); home && *home) {
+    return home;
+  }
+  if (const char *data = std::getenv("XDG_DATA_HOME"); data && *data) {
+    return fs::path(data) / "tairitsu";
+  }
+  const char *user = std::getenv("HOME");
+  return fs::path(user ? user : ".") / ".local" / "share" / "tairitsu";
+}
+
+Result<ImageStore> ImageStore::open(fs::path root) {
+  std::error_code ec;
+  for (const fs::path &dir : {root, root / "blobs" / "sha256", root / "artifacts"}) {
+    fs::create_directories(dir, ec);
+    if (ec) {
+      return Error(ErrorCode::Io, "cannot create the store directory '" + dir.string() +
+                                      "': " + ec.message());
+    }
+  }
+  return ImageStore(std::move(root));
+}
+
+fs::path ImageStore::blob_path(std::string_view digest) const {
+  return root_ / "blobs" / "sha256" / hex_of(digest);
+}
+
+fs::path ImageStore::artifact_path(std::string_view digest, const Engine &engine) const {
+  return root_ / "artifacts" / (hex_of(digest) + "-" + engine.config().fingerprint() + ".cwasm");
+}
+
+Result<StoredImage> ImageStore::add(std::span<const std::byte> bytes, std::string_view ref,
+                                    const Engine &engine) {
+  auto parsed = ImageRef::parse(ref);
+  if (!parsed) {
+    return std::move(parsed).error();
+  }
+  // Compile first, outside the lock: it validates the bytes and gives the
+  // artifact that later runs start from.
+  auto image = Image::load(bytes, engine);
+  if (!image) {
+    return std::move(image).error().with_context("adding '" + parsed->to_string() + "'");
+  }
+  if (image->source() == ImageSource::Precompiled) {
+    return Error(ErrorCode::InvalidInput, "adding '" + parsed->to_string() +
+                                              "': the store keeps components, not precompiled artifacts");
+  }
+  auto artifact = image->precompile();
+  if (!artifact) {
+    return std::move(artifact).error();
+  }
+  StoredImage entry{*parsed, image->digest(), std::string(to_string(image->source())),
+                    image->component_bytes().size(),
+                    std::chrono::duration_cast<std::chrono::seconds>(
+                        std::chrono::system_clock::now().time_since_epoch())
+                        .count()};
+
+  auto lock = StoreLock::take(root_);
+  if (!lock) {
+    return std::move(lock).error();
+  }
+  // Blob and artifact first, then the index that names them.
+  std::error_code ec;
+  fs::path blob = blob_path(entry.digest);
+  if (!fs::exists(blob, ec)) {
+    if (auto r = write_atomically(blob, image->component_bytes()); !r) {
+      return std::move(r).error();
+    }
+  }
+  fs::path art = artifact_path(entry.digest, engine);
+  if (auto r = write_atomically(art, *artifact); !r) {
+    return std::move(r).error();
+  }
+  if (auto r = write_text(art.string() + ".sha256", sha256_hex(*artifact)); !r) {
+    return std::move(r).error();
+  }
+  auto index = read_index(root_);
+  if (!index) {
+    return std::move(index).error();
+  }
+  (*index)[parsed->to_string()] = entry;
+  if (auto r = write_index(root_, *index); !r) {
+    return std::move(r).error();
+  }
+  return entry;
+}
+
+Result<std::vector<StoredImage>> ImageStore::list() const {
+  auto index = read_index(root_);
+  if (!index) {
+    return std::move(index).error();
+  }
+  std::vector<StoredImage> out;
+  for (const auto &[name, e] : *index) {
+    out.push_back(e);
+  }
+  return out;
+}
+
+Result<StoredImage> ImageStore::find(std::string_view ref) const { return lookup(root_, ref); }
+
+Result<Image> ImageStore::load(std::string_view ref, const Engine &engine) const {
+  auto entry = lookup(root_, ref);
+  if (!entry) {
+    return std::move(entry).error();
+  }
+  // The artifact, when its recorded checksum still matches: it holds machine code.
+  fs::path art = artifact_path(entry->digest, engine);
+  if (auto bytes = read_file(art)) {
+    auto sum = read_file(art.string() + ".sha256");
+    std::string expected = sum ? std::string(reinterpret_cast<const char *>(sum->data()), sum->size())
+                               : std::string();
+    if (!expected.empty() && expected == sha256_hex(*bytes)) {
+      if (auto image = Image::from_precompiled(*bytes, engine, entry->digest)) {
+        return image;
+      }
+    }
+  }
+  fs::path blob = blob_path(entry->digest);
+  auto bytes = read_file(blob);
+  if (!bytes) {
+    return Error(ErrorCode::Io, "image '" + entry->ref.to_string() + "': its blob '" +
+                                    blob.string() + "' is missing");
+  }
+  if ("sha256:" + sha256_hex(*bytes) != entry->digest) {
+    return Error(ErrorCode::Io, "image '" + entry->ref.to_string() + "': its blob '" +
+                                    blob.string() + "' is damaged (its bytes do not match " +
+                                    entry->digest + ")");
+  }
+  return Image::from_component(*bytes, engine);
+}
+
+Result<fs::path> ImageStore::precompile(std::string_view ref, const Engine &engine) {
+  auto image = load(ref, engine);
+  if (!image) {
+    return std::move(image).error();
+  }
+  fs::path art = artifact_path(image->digest(), engine);
+  auto artifact = image->precompile();
+  if (!artifact) {
+    return std::move(artifact).error();
+  }
+  auto lock = StoreLock::take(root_);
+  if (!lock) {
+    return std::move(lock).error();
+  }
+  if (auto r = write_atomically(art, *artifact); !r) {
+    return std::move(r).error();
+  }
+  if (auto r = write_text(art.string() + ".sha256", sha256_hex(*artifact)); !r) {
+    return std::move(r).error();
+  }
+  return art;
+}
+
+Result<StoredImage> ImageStore::tag(std::string_view source, std::string_view target) {
+  auto parsed = ImageRef::parse(target);
+  if (!parsed) {
+    return std::move(parsed).error();
+  }
+  auto lock = StoreLock::take(root_);
+  if (!lock) {
+    return std::move(lock).error();
+  }
+  auto entry = lookup(root_, source);
+  if (!entry) {
+    return std::move(entry).error();
+  }
+  auto index = read_index(root_);
+  if (!index) {
+    return std::move(index).error();
+  }
+  StoredImage copy = *entry;
+  copy.ref = *parsed;
+  (*index)[parsed->to_string()] = copy;
+  if (auto r = write_index(root_, *index); !r) {
+    return std::move(r).error();
+  }
+  return copy;
+}
+
+Result<void> ImageStore::remove(std::string_view ref) {
+  auto parsed = ImageRef::parse(ref);
+  if (!parsed) {
+    return std::move(parsed).error();
+  }
+  auto lock = StoreLock::take(root_);
+  if (!lock) {
+    return std::move(lock).error();
+  }
+  auto index = read_index(root_);
+  if (!index) {
+    return std::move(index).error();
+  }
+  if (index->erase(parsed->to_string()) == 0) {
+    return not_found(parsed->to_string(), *index);
+  }
+  return write_index(root_, *index);
+}
+
+Result<PruneReport> ImageStore::prune() {
+  auto lock = StoreLock::take(root_);
+  if (!lock) {
+    return std::move(lock).error();
+  }
+  auto index = read_index(root_);
+  if (!index) {
+    return std::move(index).error();
+  }
+  std::set<std::string> referenced;
+  for (const auto &[name, e] : *index) {
+    referenced.insert(hex_of(e.digest));
+  }
+  PruneReport report;
+  std::error_code ec;
+  // Under the lock no write is in flight, so every temporary file is a leftover.
+  for (const fs::path &dir : {root_, root_ / "blobs" / "sha256", root_ / "artifacts"}) {
+    for (const auto &f : fs::directory_iterator(dir, ec)) {
+      std::string name = f.path().filename().string();
+      if (name.rfind(kTempPrefix, 0) == 0) {
+        fs::remove(f.path(), ec);
+        ++report.temporary_files;
+      } else if (dir.filename() == "sha256" && !referenced.count(name)) {
+        fs::remove(f.path(), ec);
+        report.blobs.push_back("sha256:" + name);
+      } else if (dir.filename() == "artifacts" && !referenced.count(name.substr(0, name.find('-')))) {
+        fs::remove(f.path(), ec);
+        report.artifacts.push_back(name);
+      }
+    }
+  }
+  return report;
+}
+
+}  // namespace tairitsu
