@@ -338,7 +338,17 @@ Result<std::string> Container::invoke(std::string_view call_expression, TextForm
   if (!call) {
     return std::move(call).error();
   }
-  return call_text(call->function, call->arguments, format, options);
+  // A call expression is name(args) in every format; JSON reads its arguments
+  // as an array, so the parentheses become brackets.
+  std::string arguments = call->arguments;
+  if (format == TextFormat::Json && arguments.size() >= 2 && arguments.front() == '(' &&
+      arguments.back() == ')') {
+    arguments.front() = '[';
+    arguments.back() = ']';
+  }
+  // Spaces in place of the name keep error positions those of the whole expression.
+  std::size_t name_end = call_expression.size() - call->arguments.size();
+  return call_text(call->function, std::string(name_end, ' ') + arguments, format, options);
 }
 
 Result<int> Container::run() {

@@ -52,8 +52,9 @@ TEST(TextCalls, WholeCallExpressions) {
   r = c.invoke("next-color(Blue)", TextFormat::Ron);
   ASSERT_TRUE(r) << r.error();
   EXPECT_EQ(*r, "Red");
-  r = c.invoke("find([\"a\", \"b\"], \"b\")", TextFormat::Json);
-  ASSERT_FALSE(r);  // JSON arguments are an array or object, not a parenthesized list
+  r = c.invoke("find([\"a\", \"b\"], \"b\")", TextFormat::Json);  // name(args) in JSON too
+  ASSERT_TRUE(r) << r.error();
+  EXPECT_EQ(*r, "1");
   r = c.invoke("find([\"a\", \"b\"], \"b\")");
   ASSERT_TRUE(r);
   EXPECT_EQ(*r, "some(1)");

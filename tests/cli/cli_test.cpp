@@ -1,0 +1,240 @@
+// The `tairitsu` command, run as a separate process in a temporary TAIRITSU_HOME.
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <random>
+#include <thread>
+
+#include "support.hpp"
+
+namespace tairitsu {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::fixture_path;
+
+struct Outcome {
+  int code = -1;
+  std::string out;
+  std::string err;
+};
+
+class Cli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    home_ = fs::temp_directory_path() / ("tairitsu-cli-" + std::to_string(::getpid()) + "-" +
+                                         ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(home_);
+    fs::create_directories(home_);
+  }
+  void TearDown() override { fs::remove_all(home_); }
+
+  // Runs `tairitsu ARGS...` with TAIRITSU_HOME set; captures both streams and the exit code.
+  Outcome tairitsu(std::vector<std::string> args, const std::string &stdin_text = "") {
+    fs::path out = home_ / "stdout", err = home_ / "stderr", in = home_ / "stdin";
+    std::ofstream(in) << stdin_text;
+    pid_t pid = ::fork();
+    if (pid == 0) {
+      ::setenv("TAIRITSU_HOME", (home_ / "store").c_str(), 1);
+      std::freopen(in.c_str(), "r", stdin);
+      std::freopen(out.c_str(), "w", stdout);
+      std::freopen(err.c_str(), "w", stderr);
+      std::vector<char *> argv{const_cast<char *>(TAIRITSU_COMMAND)};
+      for (auto &a : args) argv.push_back(a.data());
+      argv.push_back(nullptr);
+      ::execv(TAIRITSU_COMMAND, argv.data());
+      ::_exit(127);
+    }
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    auto slurp = [](const fs::path &p) {
+      std::ifstream f(p);
+      return std::string((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+    };
+    return {WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), slurp(out), slurp(err)};
+  }
+
+  std::string fixture(const char *name) { return fixture_path(name).string(); }
+
+  fs::path home_;
+};
+
+TEST_F(Cli, LoadImagesInspectTagRmiPrune) {
+  auto loaded = tairitsu({"load", fixture("adder.wasm"), "calc:1.0"});
+  ASSERT_EQ(loaded.code, 0) << loaded.err;
+  EXPECT_EQ(loaded.out.rfind("sha256:", 0), 0u);
+  auto images = tairitsu({"images"});
+  ASSERT_EQ(images.code, 0);
+  EXPECT_NE(images.out.find("calc:1.0"), std::string::npos);
+  EXPECT_NE(images.out.find(loaded.out.substr(7, 12)), std::string::npos);
+  auto json = tairitsu({"images", "--json"});
+  ASSERT_EQ(json.code, 0);
+  EXPECT_NE(json.out.find("\"tag\": \"1.0\""), std::string::npos) << json.out;
+  auto inspect = tairitsu({"inspect", "calc:1.0"});
+  ASSERT_EQ(inspect.code, 0) << inspect.err;
+  EXPECT_NE(inspect.out.find("add: func(a: s32, b: s32) -> s32"), std::string::npos) << inspect.out;
+  EXPECT_NE(inspect.out.find(".cwasm"), std::string::npos) << inspect.out;
+  auto inspect_json = tairitsu({"inspect", "calc:1.0", "--json"});
+  EXPECT_NE(inspect_json.out.find("\"signature\": \"mul: func(a: s32, b: s32) -> s32\""), std::string::npos);
+  ASSERT_EQ(tairitsu({"tag", "calc:1.0", "calc:stable"}).code, 0);
+  ASSERT_EQ(tairitsu({"rmi", "calc:1.0"}).code, 0);
+  auto prune = tairitsu({"prune"});
+  EXPECT_EQ(prune.out.find("deleted blob"), std::string::npos);  // calc:stable still names it
+  auto still = tairitsu({"run", "--invoke", "add(2, 2)", "calc:stable"});
+  EXPECT_EQ(still.out, "4\n") << still.err;
+  ASSERT_EQ(tairitsu({"rmi", "calc:stable"}).code, 0);
+  prune = tairitsu({"prune"});
+  EXPECT_NE(prune.out.find("deleted blob " + loaded.out.substr(0, 71)), std::string::npos) << prune.out;
+  EXPECT_EQ(tairitsu({"images"}).out.find("calc"), std::string::npos);
+}
+
+TEST_F(Cli, RunsCommandsAndInvokesInEachFormat) {
+  ASSERT_EQ(tairitsu({"load", fixture("hello_command.core.wasm"), "hello"}).code, 0);
+  auto run = tairitsu({"run", "-e", "GREETING=hey", "--stdin", "inherit", "hello", "--", "x", "y"}, "input");
+  EXPECT_EQ(run.code, 0) << run.err;
+  EXPECT_EQ(run.out, "args: hello x y\nGREETING=hey\nMISSING=(unset)\nstdin: input\n");
+  EXPECT_EQ(run.err, "to stderr\n");
+  auto fail = tairitsu({"run", "--stderr", "null", "hello", "--", "--fail"});
+  EXPECT_EQ(fail.code, 1);  // the adapter reports any non-zero exit status as 1
+  EXPECT_EQ(fail.err, "");
+  auto showcase = fixture("showcase.wasm");
+  auto wave = tairitsu({"run", "--trap-unknown-imports", "--invoke", "scale({x: 1, y: 2}, 3)", showcase});
+  EXPECT_EQ(wave.code, 0) << wave.err;
+  EXPECT_EQ(wave.out, "{x: 3, y: 6}\n");
+  auto ron = tairitsu({"run", "--trap-unknown-imports", "--format", "ron", "--invoke",
+                       "scale((x: 1, y: 2), 3)", showcase});
+  EXPECT_EQ(ron.out, "(x: 3, y: 6)\n") << ron.err;
+  auto json = tairitsu({"run", "--trap-unknown-imports", "--format", "json", "--invoke",
+                        "scale({\"x\": 1, \"y\": 2}, 3)", showcase});
+  EXPECT_EQ(json.out, "{\"x\":3,\"y\":6}\n") << json.err;
+  auto qualified = tairitsu({"run", "--trap-unknown-imports", "--invoke",
+                             "tairitsu:showcase/api@0.1.0#greet(\"cli\")", showcase});
+  EXPECT_EQ(qualified.out, "\"Hello, cli!\"\n") << qualified.err;
+}
+
+TEST_F(Cli, CompiledArtifactsRun) {
+  fs::path out = home_ / "adder.cwasm";
+  auto compiled = tairitsu({"compile", fixture("adder.wasm"), "-o", out.string()});
+  ASSERT_EQ(compiled.code, 0) << compiled.err;
+  ASSERT_TRUE(fs::exists(out));
+  auto run = tairitsu({"run", "--invoke", "add(20, 22)", out.string()});
+  EXPECT_EQ(run.out, "42\n") << run.err;
+  ASSERT_EQ(tairitsu({"load", fixture("adder.wasm"), "calc"}).code, 0);
+  auto stored = tairitsu({"compile", "calc"});
+  EXPECT_EQ(stored.code, 0) << stored.err;
+  EXPECT_NE(stored.out.find(".cwasm"), std::string::npos);
+}
+
+TEST_F(Cli, LimitsAndCapabilitiesAreObservedFromOutside) {
+  auto spin = fixture("spin.wasm");
+  auto timeout = tairitsu({"run", "--timeout", "100ms", "--invoke", "spin()", spin});
+  EXPECT_EQ(timeout.code, 75);
+  EXPECT_NE(timeout.err.find("deadline of 100 ms exceeded"), std::string::npos) << timeout.err;
+  auto fuel = tairitsu({"run", "--fuel", "10000", "--invoke", "spin()", spin});
+  EXPECT_EQ(fuel.code, 75);
+  EXPECT_NE(fuel.err.find("fuel limit of 10000"), std::string::npos) << fuel.err;
+  auto memory = tairitsu({"run", "--memory", "256K", "--invoke", "grow(10)", spin});
+  EXPECT_EQ(memory.code, 75);
+  EXPECT_NE(memory.err.find("memory limit of 262144 bytes"), std::string::npos) << memory.err;
+
+  fs::path data = home_ / "data";
+  fs::create_directories(data);
+  std::ofstream(data / "in.txt") << "granted";
+  auto files = fixture("files.wasm");
+  auto denied = tairitsu({"run", "--invoke", "read-file(\"/d/in.txt\")", files});
+  EXPECT_EQ(denied.code, 0);
+  EXPECT_EQ(denied.out.rfind("err(", 0), 0u) << denied.out;
+  auto ro = tairitsu({"run", "--dir", data.string() + "::/d:ro", "--invoke", "read-file(\"/d/in.txt\")", files});
+  EXPECT_EQ(ro.out, "ok(\"granted\")\n") << ro.err;
+  auto ro_write = tairitsu({"run", "--dir", data.string() + "::/d:ro", "--invoke",
+                            "write-file(\"/d/out.txt\", \"x\")", files});
+  EXPECT_EQ(ro_write.out.rfind("err(", 0), 0u) << ro_write.out;
+  auto rw = tairitsu({"run", "--dir", data.string() + "::/d", "--invoke", "write-file(\"/d/out.txt\", \"x\")", files});
+  EXPECT_EQ(rw.out, "ok\n") << rw.err;
+  EXPECT_TRUE(fs::exists(data / "out.txt"));
+}
+
+TEST_F(Cli, ErrorsHaveDocumentedExitCodes) {
+  EXPECT_EQ(tairitsu({}).code, 64);
+  EXPECT_EQ(tairitsu({"frobnicate"}).code, 64);
+  EXPECT_EQ(tairitsu({"run", "--memory", "lots", "x"}).code, 64);
+  auto missing = tairitsu({"run", "nothing:here"});
+  EXPECT_EQ(missing.code, 66);
+  EXPECT_NE(missing.err.find("no image 'nothing:here'"), std::string::npos) << missing.err;
+  EXPECT_EQ(tairitsu({"load", (home_ / "absent.wasm").string()}).code, 66);
+  std::ofstream(home_ / "junk.wasm") << "not wasm at all";
+  auto junk = tairitsu({"load", (home_ / "junk.wasm").string()});
+  EXPECT_EQ(junk.code, 65);
+  EXPECT_NE(junk.err.find("junk.wasm"), std::string::npos) << junk.err;
+  auto unlinked = tairitsu({"run", "--invoke", "add(1, 2)", fixture("showcase.wasm")});
+  EXPECT_EQ(unlinked.code, 69);
+  EXPECT_NE(unlinked.err.find("host-version: func() -> string"), std::string::npos) << unlinked.err;
+  auto trap = tairitsu({"run", "--trap-unknown-imports", "--invoke", "fail(\"x\")", fixture("showcase.wasm")});
+  EXPECT_EQ(trap.code, 70);
+  auto bad_text = tairitsu({"run", "--invoke", "add(1, \"two\")", fixture("adder.wasm")});
+  EXPECT_EQ(bad_text.code, 65);
+  EXPECT_NE(bad_text.err.find("1:8"), std::string::npos) << bad_text.err;
+  auto no_export = tairitsu({"run", "--invoke", "div(1, 2)", fixture("adder.wasm")});
+  EXPECT_EQ(no_export.code, 66);
+  auto help = tairitsu({"run", "--help"});
+  EXPECT_EQ(help.code, 0);
+  EXPECT_NE(help.out.find("Examples:"), std::string::npos);
+}
+
+TEST_F(Cli, ParallelLoadsAndKilledLoadsLoseNothingReported) {
+  // Several loads at once.
+  std::vector<std::thread> threads;
+  std::vector<Outcome> outcomes(6);
+  for (int i = 0; i < 6; ++i) {
+    threads.emplace_back([&, i] {
+      outcomes[i] = tairitsu({"load", fixture("adder.wasm"), "par:" + std::to_string(i)});
+    });
+  }
+  for (auto &t : threads) t.join();
+  for (const auto &o : outcomes) EXPECT_EQ(o.code, 0) << o.err;
+  auto images = tairitsu({"images"});
+  for (int i = 0; i < 6; ++i) EXPECT_NE(images.out.find("par:" + std::to_string(i)), std::string::npos);
+
+  // A shell loop of loads killed with SIGKILL at random points, many times.
+  std::mt19937 rng(11);
+  std::vector<std::string> reported;
+  for (int round = 0; round < 8; ++round) {
+    fs::path log = home_ / ("round" + std::to_string(round));
+    pid_t pid = ::fork();
+    if (pid == 0) {
+      ::setpgid(0, 0);
+      ::setenv("TAIRITSU_HOME", (home_ / "store").c_str(), 1);
+      std::string script = "for i in $(seq 1000); do \"" + std::string(TAIRITSU_COMMAND) + "\" load \"" +
+                           fixture("hello_command.core.wasm") + "\" k" + std::to_string(round) +
+                           ":$i >/dev/null && echo stored k" + std::to_string(round) + ":$i >> \"" +
+                           log.string() + "\"; done";
+      ::execl("/bin/sh", "sh", "-c", script.c_str(), static_cast<char *>(nullptr));
+      ::_exit(127);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(150 + rng() % 400));
+    ::kill(-pid, SIGKILL);
+    ::kill(pid, SIGKILL);
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    std::ifstream in(log);
+    std::string line;
+    while (std::getline(in, line)) {
+      if (line.rfind("stored ", 0) == 0) reported.push_back(line.substr(7));
+    }
+    auto list = tairitsu({"images"});
+    ASSERT_EQ(list.code, 0) << "round " << round << ": " << list.err;
+    for (const auto &ref : reported) {
+      ASSERT_NE(list.out.find(ref + " "), std::string::npos) << "round " << round << ": " << ref << " lost";
+    }
+  }
+  ASSERT_FALSE(reported.empty());
+  auto run = tairitsu({"run", reported.back()});
+  EXPECT_EQ(run.code, 0) << run.err;
+  EXPECT_EQ(tairitsu({"prune"}).code, 0);
+  EXPECT_EQ(tairitsu({"run", reported.front()}).code, 0);
+}
+
+}  // namespace
+}  // namespace tairitsu
