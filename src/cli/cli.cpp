@@ -297,6 +297,7 @@ int main(int argc, char **argv) {
   bool images_json = false;
   auto *images = app.add_subcommand("images", "List the stored images");
   images->add_flag("--json", images_json, "print JSON");
+  images->footer("Examples:\n  tairitsu images\n  tairitsu images --json");
 
   // inspect
   std::string inspect_ref;
@@ -321,6 +322,7 @@ int main(int argc, char **argv) {
 
   // prune
   auto *prune = app.add_subcommand("prune", "Delete blobs and artifacts no image names");
+  prune->footer("Example: tairitsu rmi calc:1.0 && tairitsu prune");
 
   // compile
   std::string compile_target, compile_out;

@@ -178,6 +178,12 @@ TEST_F(Cli, ErrorsHaveDocumentedExitCodes) {
   EXPECT_NE(bad_text.err.find("1:8"), std::string::npos) << bad_text.err;
   auto no_export = tairitsu({"run", "--invoke", "div(1, 2)", fixture("adder.wasm")});
   EXPECT_EQ(no_export.code, 66);
+  auto ambiguous = tairitsu({"run", "--invoke", "get()", fixture("ambiguous.wasm")});
+  EXPECT_EQ(ambiguous.code, 65);
+  EXPECT_NE(ambiguous.err.find("tairitsu:ambiguous/first@1.0.0#get"), std::string::npos) << ambiguous.err;
+  EXPECT_NE(ambiguous.err.find("tairitsu:ambiguous/second@1.0.0#get"), std::string::npos) << ambiguous.err;
+  auto chosen = tairitsu({"run", "--invoke", "tairitsu:ambiguous/second@1.0.0#get()", fixture("ambiguous.wasm")});
+  EXPECT_EQ(chosen.out, "2\n") << chosen.err;
   auto help = tairitsu({"run", "--help"});
   EXPECT_EQ(help.code, 0);
   EXPECT_NE(help.out.find("Examples:"), std::string::npos);
