@@ -371,8 +371,10 @@ int main(int argc, char **argv) {
     std::string ref = load_ref.empty() ? fs::path(load_file).stem().string() : load_ref;
     auto store = open_store();
     if (!store) return report(store.error());
-    Progress progress("compiling " + load_file);
-    auto stored = store->add(*bytes, ref);
+    auto stored = [&] {
+      Progress progress("compiling " + load_file);
+      return store->add(*bytes, ref);
+    }();
     if (!stored) return report(std::move(stored).error().with_context("'" + load_file + "'"));
     std::cout << stored->digest << "\n";
     return Ok;
@@ -475,8 +477,10 @@ int main(int argc, char **argv) {
     }
     auto store = open_store();
     if (!store) return report(store.error());
-    Progress progress("compiling " + compile_target);
-    auto path = store->precompile(compile_target);
+    auto path = [&] {
+      Progress progress("compiling " + compile_target);
+      return store->precompile(compile_target);
+    }();
     if (!path) return report(path.error());
     if (!compile_out.empty()) {
       fs::copy_file(*path, compile_out, fs::copy_options::overwrite_existing, ec);

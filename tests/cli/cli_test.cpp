@@ -64,6 +64,7 @@ class Cli : public ::testing::Test {
 TEST_F(Cli, LoadImagesInspectTagRmiPrune) {
   auto loaded = tairitsu({"load", fixture("adder.wasm"), "calc:1.0"});
   ASSERT_EQ(loaded.code, 0) << loaded.err;
+  EXPECT_EQ(loaded.err, "");  // no progress indicator when stderr is not a terminal
   EXPECT_EQ(loaded.out.rfind("sha256:", 0), 0u);
   auto images = tairitsu({"images"});
   ASSERT_EQ(images.code, 0);
@@ -112,6 +113,21 @@ TEST_F(Cli, RunsCommandsAndInvokesInEachFormat) {
   auto qualified = tairitsu({"run", "--trap-unknown-imports", "--invoke",
                              "tairitsu:showcase/api@0.1.0#greet(\"cli\")", showcase});
   EXPECT_EQ(qualified.out, "\"Hello, cli!\"\n") << qualified.err;
+}
+
+TEST_F(Cli, ShowsProgressOnATerminal) {
+  // script(1) gives the command a terminal; the spinner goes to it, then "done".
+  fs::path store = home_ / "store";
+  std::string command = "TAIRITSU_HOME='" + store.string() + "' script -qec \"'" + TAIRITSU_COMMAND +
+                        "' load '" + fixture("showcase.wasm") + "' s\" /dev/null";
+  FILE *pipe = ::popen(command.c_str(), "r");
+  ASSERT_NE(pipe, nullptr);
+  std::string output;
+  char buf[512];
+  while (std::size_t n = std::fread(buf, 1, sizeof buf, pipe)) output.append(buf, n);
+  EXPECT_EQ(::pclose(pipe), 0) << output;
+  EXPECT_NE(output.find("compiling " + fixture("showcase.wasm") + " done"), std::string::npos) << output;
+  EXPECT_NE(output.find("sha256:"), std::string::npos) << output;
 }
 
 TEST_F(Cli, CompiledArtifactsRun) {
