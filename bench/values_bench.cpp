@@ -46,6 +46,15 @@ void call_add_value(benchmark::State &state) {
 }
 BENCHMARK(call_add_value)->Name("call/add/value");
 
+void call_add_typed(benchmark::State &state) {
+  auto add = adder().func<int32_t(int32_t, int32_t)>("add");
+  for (auto _ : state) {
+    auto r = (*add)(1, 2);
+    benchmark::DoNotOptimize(r);
+  }
+}
+BENCHMARK(call_add_typed)->Name("call/add/typed");
+
 void call_add_text(benchmark::State &state, TextFormat format, const char *args) {
   Container &c = adder();
   for (auto _ : state) {

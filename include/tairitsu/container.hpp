@@ -39,6 +39,12 @@ struct ContainerSpec;
 }  // namespace detail
 
 struct GuestInitContext;  // tairitsu/guest_init.hpp: the engine's own objects
+template <typename Sig>
+class TypedFunc;  // tairitsu/typed.hpp
+namespace detail {
+template <typename Sig, typename F>
+struct TypedHost;  // tairitsu/typed.hpp
+}
 
 /// The lifecycle of a container.
 enum class ContainerState {
@@ -187,6 +193,14 @@ class ContainerBuilder {
   /// Serves an import with a function that speaks text in `format`. The
   /// result text is read against the import's result type; a mismatch traps
   /// the guest with an error naming the import, the text and the type.
+  /// Serves an import with a C++ callable of signature `Sig`, such as
+  /// `define<Point(Point, int32_t)>(name, [](Point p, int32_t f) { ... })`;
+  /// arguments and results convert through `WitTraits` (tairitsu/typed.hpp).
+  /// The callable may also return `Result<R>`. A signature that does not fit
+  /// the import traps the guest with both types named.
+  template <typename Sig, typename F>
+  ContainerBuilder &define(std::string full_name, F function);
+
   ContainerBuilder &define_text_function(std::string full_name, TextHostFunction function,
                                          TextFormat format = TextFormat::Wave);
   /// Declares a host resource ("pkg:ns/iface@1.0.0#session"); its constructor and
@@ -233,6 +247,12 @@ class Container {
   /// a result). Text errors are `InvalidInput` with the position; others as `call`.
   Result<std::string> call_text(std::string_view export_name, std::string_view arguments,
                                 TextFormat format = TextFormat::Wave, PrintOptions options = {});
+  /// A typed handle to an export, its signature checked once against the
+  /// component's type: `func<int32_t(int32_t, int32_t)>("add")`. `TypeMismatch`
+  /// names both types (tairitsu/typed.hpp).
+  template <typename Sig>
+  Result<TypedFunc<Sig>> func(std::string_view name);
+
   /// The same as `call_text`: `call("add", "(1, 2)")` returns "3".
   Result<std::string> call(std::string_view export_name, std::string_view arguments,
                            TextFormat format = TextFormat::Wave) {

@@ -12,4 +12,5 @@
 #include "tairitsu/registry.hpp"
 #include "tairitsu/text.hpp"
 #include "tairitsu/type.hpp"
+#include "tairitsu/typed.hpp"
 #include "tairitsu/value.hpp"

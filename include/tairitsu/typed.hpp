@@ -1,0 +1,430 @@
+#pragma once
+
+/// Typed calls: C++ types in, C++ types out, checked once against WIT.
+///
+/// `WitTraits<T>` maps a C++ type to its component type and converts values
+/// both ways. It knows `bool`, the fixed-width integers, `float`, `double`,
+/// `char32_t`, `std::string`, `std::vector<T>`, `std::optional<T>`,
+/// `std::tuple<T...>`, `Outcome<T, E>` (WIT `result`, with `std::monostate`
+/// for a missing payload), records (specialize `WitRecord<T>`) and enums
+/// (specialize `WitEnum<T>`).
+///
+///     struct Point { int32_t x; int32_t y; };
+///     template <> struct tairitsu::WitRecord<Point> {
+///       static constexpr auto fields = std::tuple{wit_field("x", &Point::x), wit_field("y", &Point::y)};
+///     };
+///
+///     auto scale = container.func<Point(Point, int32_t)>("scale");   // checked here, once
+///     Result<Point> p = (*scale)(Point{1, 2}, 3);
+///
+///     builder.define<Point(Point)>("pkg:ns/host@1.0.0#transform",
+///                                  [](Point p) { return Point{p.x + 1, p.y}; });
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <tuple>
+#include <type_traits>
+#include <variant>
+#include <vector>
+
+#include "tairitsu/container.hpp"
+#include "tairitsu/error.hpp"
+#include "tairitsu/type.hpp"
+#include "tairitsu/value.hpp"
+
+namespace tairitsu {
+
+/// A WIT `result<T, E>` on the C++ side. `std::monostate` stands for a missing payload.
+template <typename T, typename E>
+class Outcome {
+ public:
+  static Outcome ok(T value) { return Outcome(std::in_place_index<0>, std::move(value)); }
+  static Outcome err(E error) { return Outcome(std::in_place_index<1>, std::move(error)); }
+  bool is_ok() const { return state_.index() == 0; }
+  const T &value() const { return std::get<0>(state_); }
+  const E &error() const { return std::get<1>(state_); }
+  friend bool operator==(const Outcome &, const Outcome &) = default;
+
+ private:
+  template <std::size_t I, typename V>
+  Outcome(std::in_place_index_t<I> i, V &&v) : state_(i, std::forward<V>(v)) {}
+  std::variant<T, E> state_;
+};
+
+/// A record field: its WIT name and the member it maps to.
+template <typename C, typename M>
+struct WitField {
+  const char *name;
+  M C::*member;
+};
+template <typename C, typename M>
+constexpr WitField<C, M> wit_field(const char *name, M C::*member) {
+  return {name, member};
+}
+
+/// Specialize with `static constexpr auto fields = std::tuple{wit_field(...), ...};`.
+template <typename T>
+struct WitRecord;
+/// Specialize with `static constexpr std::array names{"red", "green"};`, in the
+/// order of the enum's values 0, 1, ...
+template <typename T>
+struct WitEnum;
+
+template <typename T, typename = void>
+struct WitTraits;
+
+namespace detail {
+template <typename T, typename = void>
+struct is_record : std::false_type {};
+template <typename T>
+struct is_record<T, std::void_t<decltype(WitRecord<T>::fields)>> : std::true_type {};
+template <typename T, typename = void>
+struct is_enum : std::false_type {};
+template <typename T>
+struct is_enum<T, std::void_t<decltype(WitEnum<T>::names)>> : std::true_type {};
+
+inline Error value_mismatch(const Type &type, const Value &value) {
+  return Error(ErrorCode::TypeMismatch,
+               "expected " + type.to_string() + ", found " + value.to_string());
+}
+}  // namespace detail
+
+#define TAIRITSU_WIT_SCALAR(CppType, Factory, Accessor, Kind)                 \
+  template <>                                                                 \
+  struct WitTraits<CppType> {                                                 \
+    static Type type() { return Type::Factory(); }                           \
+    static Value to_value(CppType v) { return Value::Factory(v); }           \
+    static Result<CppType> from_value(const Value &v) {                      \
+      if (v.kind() != TypeKind::Kind) return detail::value_mismatch(type(), v); \
+      return v.Accessor();                                                    \
+    }                                                                         \
+  };
+TAIRITSU_WIT_SCALAR(bool, boolean, as_bool, Bool)
+TAIRITSU_WIT_SCALAR(int8_t, s8, as_s8, S8)
+TAIRITSU_WIT_SCALAR(uint8_t, u8, as_u8, U8)
+TAIRITSU_WIT_SCALAR(int16_t, s16, as_s16, S16)
+TAIRITSU_WIT_SCALAR(uint16_t, u16, as_u16, U16)
+TAIRITSU_WIT_SCALAR(int32_t, s32, as_s32, S32)
+TAIRITSU_WIT_SCALAR(uint32_t, u32, as_u32, U32)
+TAIRITSU_WIT_SCALAR(int64_t, s64, as_s64, S64)
+TAIRITSU_WIT_SCALAR(uint64_t, u64, as_u64, U64)
+TAIRITSU_WIT_SCALAR(float, f32, as_f32, F32)
+TAIRITSU_WIT_SCALAR(double, f64, as_f64, F64)
+TAIRITSU_WIT_SCALAR(char32_t, character, as_char, Char)
+#undef TAIRITSU_WIT_SCALAR
+
+template <>
+struct WitTraits<std::string> {
+  static Type type() { return Type::string(); }
+  static Value to_value(const std::string &v) { return Value::string(v); }
+  static Result<std::string> from_value(const Value &v) {
+    if (v.kind() != TypeKind::String) return detail::value_mismatch(type(), v);
+    return v.as_string();
+  }
+};
+
+template <typename T>
+struct WitTraits<std::vector<T>> {
+  static Type type() { return Type::list(WitTraits<T>::type()); }
+  static Value to_value(const std::vector<T> &v) {
+    std::vector<Value> items;
+    items.reserve(v.size());
+    for (const T &x : v) items.push_back(WitTraits<T>::to_value(x));
+    return Value::list(std::move(items));
+  }
+  static Result<std::vector<T>> from_value(const Value &v) {
+    if (v.kind() != TypeKind::List) return detail::value_mismatch(type(), v);
+    std::vector<T> out;
+    out.reserve(v.items().size());
+    for (const Value &item : v.items()) {
+      auto x = WitTraits<T>::from_value(item);
+      if (!x) return std::move(x).error();
+      out.push_back(std::move(*x));
+    }
+    return out;
+  }
+};
+
+template <typename T>
+struct WitTraits<std::optional<T>> {
+  static Type type() { return Type::option(WitTraits<T>::type()); }
+  static Value to_value(const std::optional<T> &v) {
+    return v ? Value::some(WitTraits<T>::to_value(*v)) : Value::none();
+  }
+  static Result<std::optional<T>> from_value(const Value &v) {
+    if (v.kind() != TypeKind::Option) return detail::value_mismatch(type(), v);
+    if (!v.payload()) return std::optional<T>();
+    auto x = WitTraits<T>::from_value(*v.payload());
+    if (!x) return std::move(x).error();
+    return std::optional<T>(std::move(*x));
+  }
+};
+
+template <typename... Ts>
+struct WitTraits<std::tuple<Ts...>> {
+  static Type type() { return Type::tuple({WitTraits<Ts>::type()...}); }
+  static Value to_value(const std::tuple<Ts...> &v) {
+    return std::apply([](const auto &...x) {
+      return Value::tuple({WitTraits<std::decay_t<decltype(x)>>::to_value(x)...});
+    }, v);
+  }
+  static Result<std::tuple<Ts...>> from_value(const Value &v) {
+    if (v.kind() != TypeKind::Tuple || v.items().size() != sizeof...(Ts)) {
+      return detail::value_mismatch(type(), v);
+    }
+    return convert(v, std::index_sequence_for<Ts...>{});
+  }
+
+ private:
+  template <std::size_t... I>
+  static Result<std::tuple<Ts...>> convert(const Value &v, std::index_sequence<I...>) {
+    std::tuple<Result<Ts>...> parts{WitTraits<Ts>::from_value(v.items()[I])...};
+    std::optional<Error> failure;
+    ((std::get<I>(parts) ? void() : void(failure = failure ? failure : std::get<I>(parts).error())), ...);
+    if (failure) return std::move(*failure);
+    return std::tuple<Ts...>{std::move(*std::get<I>(parts))...};
+  }
+};
+
+template <typename T, typename E>
+struct WitTraits<Outcome<T, E>> {
+  static std::optional<Type> payload_type(bool ok) {
+    if (ok) {
+      if constexpr (std::is_same_v<T, std::monostate>) return std::nullopt;
+      else return WitTraits<T>::type();
+    }
+    if constexpr (std::is_same_v<E, std::monostate>) return std::nullopt;
+    else return WitTraits<E>::type();
+  }
+  static Type type() { return Type::result(payload_type(true), payload_type(false)); }
+  static Value to_value(const Outcome<T, E> &v) {
+    if (v.is_ok()) {
+      if constexpr (std::is_same_v<T, std::monostate>) return Value::ok();
+      else return Value::ok(WitTraits<T>::to_value(v.value()));
+    }
+    if constexpr (std::is_same_v<E, std::monostate>) return Value::err();
+    else return Value::err(WitTraits<E>::to_value(v.error()));
+  }
+  static Result<Outcome<T, E>> from_value(const Value &v) {
+    if (v.kind() != TypeKind::Result) return detail::value_mismatch(type(), v);
+    if (v.as_result().is_ok) {
+      if constexpr (std::is_same_v<T, std::monostate>) {
+        return Outcome<T, E>::ok(std::monostate{});
+      } else {
+        if (!v.payload()) return detail::value_mismatch(type(), v);
+        auto x = WitTraits<T>::from_value(*v.payload());
+        if (!x) return std::move(x).error();
+        return Outcome<T, E>::ok(std::move(*x));
+      }
+    }
+    if constexpr (std::is_same_v<E, std::monostate>) {
+      return Outcome<T, E>::err(std::monostate{});
+    } else {
+      if (!v.payload()) return detail::value_mismatch(type(), v);
+      auto x = WitTraits<E>::from_value(*v.payload());
+      if (!x) return std::move(x).error();
+      return Outcome<T, E>::err(std::move(*x));
+    }
+  }
+};
+
+template <typename T>
+struct WitTraits<T, std::enable_if_t<detail::is_record<T>::value>> {
+  static Type type() {
+    return std::apply([](const auto &...f) {
+      return Type::record({NamedType{f.name, field_type(f)}...});
+    }, WitRecord<T>::fields);
+  }
+  static Value to_value(const T &v) {
+    return std::apply([&](const auto &...f) {
+      return Value::record({Field{f.name, member_value(v, f)}...});
+    }, WitRecord<T>::fields);
+  }
+  static Result<T> from_value(const Value &v) {
+    if (v.kind() != TypeKind::Record) return detail::value_mismatch(type(), v);
+    T out{};
+    std::optional<Error> failure;
+    std::apply([&](const auto &...f) { (read_field(v, out, f, failure), ...); }, WitRecord<T>::fields);
+    if (failure) return std::move(*failure);
+    return out;
+  }
+
+ private:
+  template <typename F>
+  static Type field_type(const F &f) {
+    using M = std::decay_t<decltype(std::declval<T>().*(f.member))>;
+    return WitTraits<M>::type();
+  }
+  template <typename F>
+  static Value member_value(const T &v, const F &f) {
+    using M = std::decay_t<decltype(v.*(f.member))>;
+    return WitTraits<M>::to_value(v.*(f.member));
+  }
+  template <typename F>
+  static void read_field(const Value &v, T &out, const F &f, std::optional<Error> &failure) {
+    if (failure) return;
+    using M = std::decay_t<decltype(out.*(f.member))>;
+    const Value *fv = v.field(f.name);
+    if (!fv) {
+      failure = Error(ErrorCode::TypeMismatch, std::string("missing field '") + f.name + "'");
+      return;
+    }
+    auto x = WitTraits<M>::from_value(*fv);
+    if (!x) {
+      failure = std::move(x).error().with_context(std::string("field '") + f.name + "'");
+      return;
+    }
+    out.*(f.member) = std::move(*x);
+  }
+};
+
+template <typename T>
+struct WitTraits<T, std::enable_if_t<detail::is_enum<T>::value>> {
+  static Type type() {
+    std::vector<std::string> names(std::begin(WitEnum<T>::names), std::end(WitEnum<T>::names));
+    return Type::enumeration(std::move(names));
+  }
+  static Value to_value(T v) {
+    return Value::enumeration(WitEnum<T>::names[static_cast<std::size_t>(v)]);
+  }
+  static Result<T> from_value(const Value &v) {
+    if (v.kind() == TypeKind::Enum) {
+      const auto &names = WitEnum<T>::names;
+      for (std::size_t i = 0; i < std::size(names); ++i) {
+        if (v.as_enum().name == names[i]) return static_cast<T>(i);
+      }
+    }
+    return detail::value_mismatch(type(), v);
+  }
+};
+
+/// A guest export called with C++ types. Made by `Container::func`, which has
+/// checked the signature; valid while the container lives.
+template <typename Sig>
+class TypedFunc;
+
+template <typename R, typename... Args>
+class TypedFunc<R(Args...)> {
+ public:
+  TypedFunc(Container &container, std::string name) : container_(&container), name_(std::move(name)) {}
+
+  /// Calls the export. Errors as `Container::call`.
+  Result<R> operator()(const Args &...args) const {
+    std::array<Value, sizeof...(Args)> values{WitTraits<std::decay_t<Args>>::to_value(args)...};
+    auto result = container_->call(name_, std::span<const Value>(values.data(), values.size()));
+    if (!result) return std::move(result).error();
+    if constexpr (std::is_void_v<R>) {
+      return Result<R>();
+    } else {
+      return WitTraits<R>::from_value(*result);
+    }
+  }
+
+ private:
+  Container *container_;
+  std::string name_;
+};
+
+namespace detail {
+
+/// The WIT function type a C++ signature stands for (parameter names are the export's).
+template <typename R, typename... Args>
+bool signature_matches(const FunctionType &type) {
+  if (type.params.size() != sizeof...(Args)) return false;
+  std::array<Type, sizeof...(Args)> expected{WitTraits<std::decay_t<Args>>::type()...};
+  for (std::size_t i = 0; i < expected.size(); ++i) {
+    if (!(expected[i] == type.params[i].type)) return false;
+  }
+  if constexpr (std::is_void_v<R>) {
+    return !type.result.has_value();
+  } else {
+    return type.result && *type.result == WitTraits<R>::type();
+  }
+}
+
+template <typename R, typename... Args>
+std::string signature_text() {
+  std::string out = "func(";
+  std::size_t i = 0;
+  ((out += (i++ ? ", " : "") + WitTraits<std::decay_t<Args>>::type().to_string()), ...);
+  out += ")";
+  if constexpr (!std::is_void_v<R>) out += " -> " + WitTraits<R>::type().to_string();
+  return out;
+}
+
+template <typename Sig>
+struct Signature;
+template <typename R, typename... Args>
+struct Signature<R(Args...)> {
+  static bool matches(const FunctionType &type) { return signature_matches<R, Args...>(type); }
+  static std::string text() { return signature_text<R, Args...>(); }
+};
+
+}  // namespace detail
+
+template <typename Sig>
+Result<TypedFunc<Sig>> Container::func(std::string_view name) {
+  auto item = image().find_export(name);
+  if (!item) return std::move(item).error();
+  if (!detail::Signature<Sig>::matches(*(*item)->function)) {
+    return Error(ErrorCode::TypeMismatch,
+                 "export '" + std::string(name) + "' is " + (*item)->function->to_string() +
+                     ", not " + detail::Signature<Sig>::text());
+  }
+  return TypedFunc<Sig>(*this, (*item)->name);
+}
+
+template <typename Sig, typename F>
+ContainerBuilder &ContainerBuilder::define(std::string full_name, F function) {
+  return define_function(std::move(full_name), detail::TypedHost<Sig, F>{std::move(function)});
+}
+
+namespace detail {
+
+template <typename R, typename... Args, typename F>
+struct TypedHost<R(Args...), F> {
+  F function;
+
+  Result<Value> operator()(HostContext &ctx, std::span<const Value> args) {
+    if (const FunctionType *type = ctx.function_type(); type && !signature_matches<R, Args...>(*type)) {
+      return Error(ErrorCode::TypeMismatch, "the host defines " + signature_text<R, Args...>() +
+                                                " for an import of type " + type->to_string());
+    }
+    if (args.size() != sizeof...(Args)) {
+      return Error(ErrorCode::TypeMismatch, "expected " + std::to_string(sizeof...(Args)) +
+                                                " arguments, got " + std::to_string(args.size()));
+    }
+    return call(args, std::index_sequence_for<Args...>{});
+  }
+
+ private:
+  template <std::size_t... I>
+  Result<Value> call(std::span<const Value> args, std::index_sequence<I...>) {
+    std::tuple<Result<std::decay_t<Args>>...> converted{
+        WitTraits<std::decay_t<Args>>::from_value(args[I])...};
+    std::optional<Error> failure;
+    ((std::get<I>(converted) ? void()
+                             : void(failure = failure ? failure : std::get<I>(converted).error())),
+     ...);
+    if (failure) return std::move(*failure);
+    if constexpr (std::is_void_v<R>) {
+      function(std::move(*std::get<I>(converted))...);
+      return Value::unit();
+    } else {
+      using Returned = std::invoke_result_t<F &, std::decay_t<Args>...>;
+      if constexpr (std::is_same_v<Returned, Result<R>>) {
+        auto r = function(std::move(*std::get<I>(converted))...);
+        if (!r) return std::move(r).error();
+        return WitTraits<R>::to_value(*r);
+      } else {
+        return WitTraits<R>::to_value(function(std::move(*std::get<I>(converted))...));
+      }
+    }
+  }
+};
+
+}  // namespace detail
+
+}  // namespace tairitsu

@@ -1,0 +1,115 @@
+// Typed calls and typed host functions on the C guest.
+
+#include "engine/showcase_host.hpp"
+#include "tairitsu/typed.hpp"
+
+namespace {
+
+struct Point {
+  int32_t x = 0;
+  int32_t y = 0;
+  friend bool operator==(const Point &, const Point &) = default;
+};
+
+enum class Color { Red, Green, Blue };
+
+}  // namespace
+
+template <>
+struct tairitsu::WitRecord<Point> {
+  static constexpr auto fields = std::tuple{wit_field("x", &Point::x), wit_field("y", &Point::y)};
+};
+template <>
+struct tairitsu::WitEnum<Color> {
+  static constexpr std::array names{"red", "green", "blue"};
+};
+
+namespace tairitsu {
+namespace {
+
+using namespace testing;
+
+TEST(Typed, CallsExportsWithCppTypes) {
+  auto built = showcase_builder().build();
+  ASSERT_TRUE(built) << built.error();
+  Container &c = *built;
+  auto add = c.func<int32_t(int32_t, int32_t)>("add");
+  ASSERT_TRUE(add) << add.error();
+  EXPECT_EQ(*(*add)(40, 2), 42);
+  auto greet = c.func<std::string(std::string)>("greet");
+  ASSERT_TRUE(greet) << greet.error();
+  EXPECT_EQ(*(*greet)("typed"), "Hello, typed!");
+  auto scale = c.func<Point(Point, int32_t)>(api("scale"));
+  ASSERT_TRUE(scale) << scale.error();
+  EXPECT_EQ(*(*scale)(Point{2, -3}, 4), (Point{8, -12}));
+  auto parse = c.func<Outcome<int32_t, std::string>(std::string)>("parse-number");
+  ASSERT_TRUE(parse) << parse.error();
+  EXPECT_EQ((*parse)("17")->value(), 17);
+  EXPECT_EQ((*parse)("x")->error(), "not a number: x");
+  auto find = c.func<std::optional<uint32_t>(std::vector<std::string>, std::string)>("find");
+  ASSERT_TRUE(find) << find.error();
+  EXPECT_EQ(*(*find)({"a", "b"}, "b"), std::optional<uint32_t>(1));
+  EXPECT_EQ(*(*find)({"a"}, "z"), std::nullopt);
+  auto pair = c.func<std::tuple<uint8_t, std::string>(uint8_t, std::string)>("pair");
+  ASSERT_TRUE(pair) << pair.error();
+  EXPECT_EQ(*(*pair)(1, "ab"), (std::tuple<uint8_t, std::string>{2, "abab"}));
+  auto next = c.func<Color(Color)>("next-color");
+  ASSERT_TRUE(next) << next.error();
+  EXPECT_EQ(*(*next)(Color::Blue), Color::Red);
+  auto reverse = c.func<std::vector<std::string>(std::vector<std::string>)>("reverse");
+  ASSERT_TRUE(reverse);
+  EXPECT_EQ(*(*reverse)({"x", "y"}), (std::vector<std::string>{"y", "x"}));
+}
+
+TEST(Typed, AWrongSignatureNamesBothTypes) {
+  auto built = showcase_builder().build();
+  ASSERT_TRUE(built);
+  auto wrong = built->func<int32_t(std::string)>("add");
+  ASSERT_FALSE(wrong);
+  EXPECT_EQ(wrong.error().code(), ErrorCode::TypeMismatch);
+  EXPECT_NE(wrong.error().message().find("func(a: s32, b: s32) -> s32, not func(string) -> s32"),
+            std::string::npos)
+      << wrong.error();
+  auto wrong_result = built->func<int64_t(int32_t, int32_t)>("add");
+  ASSERT_FALSE(wrong_result);
+}
+
+TEST(Typed, HostFunctionsTakeCppCallables) {
+  auto b = showcase_builder();
+  std::vector<std::string> logged;
+  b.define<Point(Point)>(host_item("transform"), [](Point p) { return Point{p.x * 10, p.y * 10}; });
+  b.define<void(std::string)>(host_item("log"), [&](std::string m) { logged.push_back(m); });
+  b.define<std::optional<std::string>(std::string)>(
+      host_item("lookup"), [](std::string key) -> Result<std::optional<std::string>> {
+        if (key == "boom") return Error(ErrorCode::InvalidInput, "no boom here");
+        return std::optional<std::string>("v-" + key);
+      });
+  auto built = b.build();
+  ASSERT_TRUE(built) << built.error();
+  auto roundtrip = built->func<Point(Point)>("roundtrip");
+  ASSERT_TRUE(roundtrip);
+  EXPECT_EQ(*(*roundtrip)(Point{1, 2}), (Point{20, 40}));
+  EXPECT_EQ(logged, std::vector<std::string>{"roundtrip 10,20"});
+  auto describe = built->func<std::string(std::string)>("describe");
+  EXPECT_EQ(*(*describe)("k"), "found: v-k");
+  auto failed = (*describe)("boom");
+  ASSERT_FALSE(failed);
+  EXPECT_NE(failed.error().message().find("no boom here"), std::string::npos) << failed.error();
+}
+
+TEST(Typed, AHostSignatureThatDoesNotFitTrapsNamingBothTypes) {
+  auto b = showcase_builder();
+  b.define<int32_t(int32_t)>(host_item("transform"), [](int32_t v) { return v; });
+  auto built = b.build();
+  ASSERT_TRUE(built);
+  auto r = built->call(api("roundtrip"), {point(1, 2)});
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code(), ErrorCode::Trap);
+  EXPECT_NE(r.error().message().find("the host defines func(s32) -> s32 for an import of type "
+                                     "func(p: record { x: s32, y: s32 })"),
+            std::string::npos)
+      << r.error();
+}
+
+}  // namespace
+}  // namespace tairitsu
