@@ -2,6 +2,8 @@
 
 #include "cli/cli.hpp"
 
+#include "core/files.hpp"
+
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -48,17 +50,7 @@ int report(const Error &e) {
   return exit_code_for(e);
 }
 
-Result<std::vector<std::byte>> read_file(const fs::path &path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return Error(fs::exists(path) ? ErrorCode::Io : ErrorCode::NotFound,
-                 "'" + path.string() + "': " + (fs::exists(path) ? "cannot be read" : "no such file"));
-  }
-  std::vector<char> raw((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  std::vector<std::byte> out(raw.size());
-  std::memcpy(out.data(), raw.data(), raw.size());
-  return out;
-}
+using detail::read_file;
 
 Result<ImageStore> open_store() { return ImageStore::open(ImageStore::default_root()); }
 

@@ -1,7 +1,8 @@
 #include "tairitsu/image_store.hpp"
 
+#include "core/files.hpp"
+
 #include <fcntl.h>
-#include <openssl/evp.h>
 #include <sys/file.h>
 #include <unistd.h>
 
@@ -19,6 +20,8 @@
 namespace tairitsu {
 
 namespace fs = std::filesystem;
+using detail::read_file;
+using detail::sha256_hex;
 
 namespace {
 
@@ -31,30 +34,6 @@ Error io_error(const std::string &what, const fs::path &path) {
 
 std::string hex_of(std::string_view digest) {
   return std::string(digest.substr(digest.find(':') + 1));
-}
-
-std::string sha256_hex(std::span<const std::byte> bytes) {
-  unsigned char hash[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_Digest(bytes.data(), bytes.size(), hash, &len, EVP_sha256(), nullptr);
-  static constexpr char hex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned int i = 0; i < len; ++i) {
-    out += hex[hash[i] >> 4];
-    out += hex[hash[i] & 15];
-  }
-  return out;
-}
-
-Result<std::vector<std::byte>> read_file(const fs::path &path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return Error(ErrorCode::Io, "'" + path.string() + "' cannot be read");
-  }
-  std::vector<char> raw((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  std::vector<std::byte> out(raw.size());
-  std::memcpy(out.data(), raw.data(), raw.size());
-  return out;
 }
 
 // Writes `bytes` to `path` so that a reader sees the old file or the whole new
@@ -204,6 +183,32 @@ Result<StoredImage> lookup(const fs::path &root, std::string_view ref) {
   return it->second;
 }
 
+// Writes a precompiled artifact and the checksum `load` verifies before trusting it.
+Result<void> write_artifact(const fs::path &path, std::span<const std::byte> artifact) {
+  if (auto r = write_atomically(path, artifact); !r) {
+    return r;
+  }
+  return write_text(path.string() + ".sha256", sha256_hex(artifact));
+}
+
+// One update of the index: under the store's lock, read it, let `change` edit
+// it (and write what the new entries need first), write it back.
+template <typename Change>
+Result<void> change_index(const fs::path &root, Change &&change) {
+  auto lock = StoreLock::take(root);
+  if (!lock) {
+    return std::move(lock).error();
+  }
+  auto index = read_index(root);
+  if (!index) {
+    return std::move(index).error();
+  }
+  if (auto r = change(*index); !r) {
+    return r;
+  }
+  return write_index(root, *index);
+}
+
 }  // namespace
 
 fs::path ImageStore::default_root() {
@@ -263,32 +268,23 @@ Result<StoredImage> ImageStore::add(std::span<const std::byte> bytes, std::strin
                         std::chrono::system_clock::now().time_since_epoch())
                         .count()};
 
-  auto lock = StoreLock::take(root_);
-  if (!lock) {
-    return std::move(lock).error();
-  }
-  // Blob and artifact first, then the index that names them.
-  std::error_code ec;
-  fs::path blob = blob_path(entry.digest);
-  if (!fs::exists(blob, ec)) {
-    if (auto r = write_atomically(blob, image->component_bytes()); !r) {
-      return std::move(r).error();
+  auto stored = change_index(root_, [&](Index &index) -> Result<void> {
+    // Blob and artifact first, then the index that names them.
+    std::error_code ec;
+    fs::path blob = blob_path(entry.digest);
+    if (!fs::exists(blob, ec)) {
+      if (auto r = write_atomically(blob, image->component_bytes()); !r) {
+        return r;
+      }
     }
-  }
-  fs::path art = artifact_path(entry.digest, engine);
-  if (auto r = write_atomically(art, *artifact); !r) {
-    return std::move(r).error();
-  }
-  if (auto r = write_text(art.string() + ".sha256", sha256_hex(*artifact)); !r) {
-    return std::move(r).error();
-  }
-  auto index = read_index(root_);
-  if (!index) {
-    return std::move(index).error();
-  }
-  (*index)[parsed->to_string()] = entry;
-  if (auto r = write_index(root_, *index); !r) {
-    return std::move(r).error();
+    if (auto r = write_artifact(artifact_path(entry.digest, engine), *artifact); !r) {
+      return r;
+    }
+    index[parsed->to_string()] = entry;
+    return {};
+  });
+  if (!stored) {
+    return std::move(stored).error();
   }
   return entry;
 }
@@ -352,37 +348,34 @@ Result<fs::path> ImageStore::precompile(std::string_view ref, const Engine &engi
   if (!lock) {
     return std::move(lock).error();
   }
-  if (auto r = write_atomically(art, *artifact); !r) {
-    return std::move(r).error();
-  }
-  if (auto r = write_text(art.string() + ".sha256", sha256_hex(*artifact)); !r) {
+  if (auto r = write_artifact(art, *artifact); !r) {
     return std::move(r).error();
   }
   return art;
 }
 
 Result<StoredImage> ImageStore::tag(std::string_view source, std::string_view target) {
-  auto parsed = ImageRef::parse(target);
-  if (!parsed) {
-    return std::move(parsed).error();
+  auto from = ImageRef::parse(source);
+  if (!from) {
+    return std::move(from).error();
   }
-  auto lock = StoreLock::take(root_);
-  if (!lock) {
-    return std::move(lock).error();
+  auto to = ImageRef::parse(target);
+  if (!to) {
+    return std::move(to).error();
   }
-  auto entry = lookup(root_, source);
-  if (!entry) {
-    return std::move(entry).error();
-  }
-  auto index = read_index(root_);
-  if (!index) {
-    return std::move(index).error();
-  }
-  StoredImage copy = *entry;
-  copy.ref = *parsed;
-  (*index)[parsed->to_string()] = copy;
-  if (auto r = write_index(root_, *index); !r) {
-    return std::move(r).error();
+  StoredImage copy;
+  auto tagged = change_index(root_, [&](Index &index) -> Result<void> {
+    auto it = index.find(from->to_string());
+    if (it == index.end()) {
+      return not_found(from->to_string(), index);
+    }
+    copy = it->second;
+    copy.ref = *to;
+    index[to->to_string()] = copy;
+    return {};
+  });
+  if (!tagged) {
+    return std::move(tagged).error();
   }
   return copy;
 }
@@ -392,18 +385,12 @@ Result<void> ImageStore::remove(std::string_view ref) {
   if (!parsed) {
     return std::move(parsed).error();
   }
-  auto lock = StoreLock::take(root_);
-  if (!lock) {
-    return std::move(lock).error();
-  }
-  auto index = read_index(root_);
-  if (!index) {
-    return std::move(index).error();
-  }
-  if (index->erase(parsed->to_string()) == 0) {
-    return not_found(parsed->to_string(), *index);
-  }
-  return write_index(root_, *index);
+  return change_index(root_, [&](Index &index) -> Result<void> {
+    if (index.erase(parsed->to_string()) == 0) {
+      return not_found(parsed->to_string(), index);
+    }
+    return {};
+  });
 }
 
 Result<PruneReport> ImageStore::prune() {

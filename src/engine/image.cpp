@@ -1,11 +1,9 @@
 #include "tairitsu/image.hpp"
 
-#include <openssl/evp.h>
-
 #include <algorithm>
 #include <cstring>
-#include <fstream>
 
+#include "core/files.hpp"
 #include "engine/image_state.hpp"
 
 namespace tairitsu {
@@ -33,18 +31,7 @@ std::string WorldItem::signature() const {
 
 namespace detail {
 
-std::string sha256_digest(std::span<const std::byte> bytes) {
-  unsigned char hash[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_Digest(bytes.data(), bytes.size(), hash, &len, EVP_sha256(), nullptr);
-  static constexpr char hex[] = "0123456789abcdef";
-  std::string out = "sha256:";
-  for (unsigned int i = 0; i < len; ++i) {
-    out += hex[hash[i] >> 4];
-    out += hex[hash[i] & 15];
-  }
-  return out;
-}
+std::string sha256_digest(std::span<const std::byte> bytes) { return "sha256:" + sha256_hex(bytes); }
 
 namespace {
 
@@ -234,23 +221,11 @@ Result<Image> Image::load(std::span<const std::byte> bytes, const Engine &engine
 }
 
 Result<Image> Image::from_file(const std::filesystem::path &path, const Engine &engine) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    std::error_code ec;
-    bool exists = std::filesystem::exists(path, ec);
-    return Error(exists ? ErrorCode::Io : ErrorCode::NotFound,
-                 "'" + path.string() + "': " + (exists ? "cannot be read" : "no such file"));
+  auto bytes = detail::read_file(path);
+  if (!bytes) {
+    return std::move(bytes).error();
   }
-  std::vector<std::byte> bytes;
-  in.seekg(0, std::ios::end);
-  auto size = in.tellg();
-  in.seekg(0);
-  bytes.resize(size > 0 ? static_cast<std::size_t>(size) : 0);
-  in.read(reinterpret_cast<char *>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
-  if (!in && !bytes.empty()) {
-    return Error(ErrorCode::Io, "'" + path.string() + "': read failed");
-  }
-  auto image = load(bytes, engine);
+  auto image = load(*bytes, engine);
   if (!image) {
     return std::move(image).error().with_context("loading '" + path.string() + "'");
   }

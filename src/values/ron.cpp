@@ -725,15 +725,11 @@ Result<std::string> write_value(const Value &value, const Type &type, PrintOptio
   return w.take();
 }
 
-Error too_long(std::size_t size, const TextLimits &limits) {
-  return Error(ErrorCode::InvalidInput, "RON: the input is " + std::to_string(size) +
-                                            " bytes, more than the limit of " + std::to_string(limits.max_bytes));
-}
 
 }  // namespace
 
 Result<Value> parse(std::string_view text, const Type &type, const TextLimits &limits) {
-  if (text.size() > limits.max_bytes) return too_long(text.size(), limits);
+  if (text.size() > limits.max_bytes) return input_too_long("RON", text.size(), limits);
   Reader r(text, limits);
   auto v = r.value(type);
   if (!v || !r.finish()) return r.cursor().error();
@@ -742,7 +738,7 @@ Result<Value> parse(std::string_view text, const Type &type, const TextLimits &l
 
 Result<std::vector<Value>> parse_params(std::string_view text, std::span<const Param> params,
                                         const TextLimits &limits) {
-  if (text.size() > limits.max_bytes) return too_long(text.size(), limits);
+  if (text.size() > limits.max_bytes) return input_too_long("RON", text.size(), limits);
   Reader r(text, limits);
   std::vector<Value> values;
   bool ok = r.sequence('(', ')', [&](std::size_t i) {

@@ -29,6 +29,12 @@ Error text_error(std::string_view format, std::string_view text, std::size_t off
                std::string(format) + " " + text_position(text, offset) + ": " + message);
 }
 
+Error input_too_long(std::string_view format, std::size_t size, const TextLimits &limits) {
+  return Error(ErrorCode::InvalidInput, std::string(format) + ": the input is " + std::to_string(size) +
+                                            " bytes, more than the limit of " +
+                                            std::to_string(limits.max_bytes));
+}
+
 std::string quote_at(std::string_view text, std::size_t start, std::size_t end) {
   if (start >= text.size()) {
     return "the end of the input";
@@ -241,8 +247,6 @@ std::optional<char32_t> decode_utf8(std::string_view s, std::size_t &pos) {
   pos += len;
   return cp;
 }
-
-std::string type_text(const Type &type) { return type.to_string(); }
 
 Result<Value> resource_from_text(std::string_view name, const Type &type,
                                  const ResourceTable *resources) {

@@ -22,6 +22,9 @@ std::string text_position(std::string_view text, std::size_t offset);
 Error text_error(std::string_view format, std::string_view text, std::size_t offset,
                  const std::string &message);
 
+/// The error for an input longer than `limits.max_bytes`.
+Error input_too_long(std::string_view format, std::size_t size, const TextLimits &limits);
+
 /// Short quotation of the input at an offset, for messages: `found "abc"`.
 std::string quote_at(std::string_view text, std::size_t start, std::size_t end);
 
@@ -54,8 +57,6 @@ Result<Value> resource_from_text(std::string_view name, const Type &type,
 /// The name a handle is printed as, or nothing when there is no table.
 std::optional<std::string> resource_to_text(const Value &value, ResourceTable *resources);
 
-/// The type's kind and name for messages: "u8", "record { x: s32 }".
-std::string type_text(const Type &type);
 
 }  // namespace tairitsu::detail
 

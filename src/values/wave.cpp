@@ -1350,9 +1350,7 @@ Error make_error(std::string_view text, const ParseFailure &f) {
 
 Result<Value> parse(std::string_view text, const Type &type, const TextLimits &limits) {
   if (text.size() > limits.max_bytes) {
-    return Error(ErrorCode::InvalidInput, "WAVE: the input is " + std::to_string(text.size()) +
-                                              " bytes, more than the limit of " +
-                                              std::to_string(limits.max_bytes));
+    return input_too_long("WAVE", text.size(), limits);
   }
   // As the crate does: the value is parsed and converted, and only then is the
   // rest of the input checked, so a type error wins over trailing characters.
@@ -1375,8 +1373,7 @@ Result<Value> parse(std::string_view text, const Type &type, const TextLimits &l
 Result<std::vector<Value>> parse_params(std::string_view text, std::span<const Param> params,
                                         const TextLimits &limits) {
   if (text.size() > limits.max_bytes) {
-    return Error(ErrorCode::InvalidInput, "WAVE: the input is longer than the limit of " +
-                                              std::to_string(limits.max_bytes) + " bytes");
+    return input_too_long("WAVE", text.size(), limits);
   }
   Parser parser(text, limits.max_depth);
   if (!parser.advance() || !parser.expect(Tok::ParenOpen)) {

@@ -1,0 +1,22 @@
+#pragma once
+
+// Small file and digest helpers shared by images, the store and the CLI.
+
+#include <cstddef>
+#include <filesystem>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "tairitsu/error.hpp"
+
+namespace tairitsu::detail {
+
+/// The whole file. `NotFound` when it does not exist, `Io` when it cannot be read;
+/// both messages name the path.
+Result<std::vector<std::byte>> read_file(const std::filesystem::path &path);
+
+/// Lowercase hex sha256 of `bytes`.
+std::string sha256_hex(std::span<const std::byte> bytes);
+
+}  // namespace tairitsu::detail
