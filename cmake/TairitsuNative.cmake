@@ -1,15 +1,14 @@
 # The native library: Wasmtime's C API plus Tairitsu's few additions, built by
 # cargo from native/ (a Rust staticlib). The release build is slow on small
-# machines, so its target directory lives outside the build tree, keyed by the
-# lockfile's hash: a second build on the same machine only rebuilds what changed.
+# machines, so its target directory lives outside the build tree and is shared
+# by every checkout on the machine: cargo rebuilds only what a change of
+# native/ or of its lockfile touches, and keeps the rest.
 #
 # Provides the imported target tairitsu::native (library + C/C++ headers).
 
 find_program(CARGO cargo HINTS "$ENV{CARGO_HOME}/bin" "$ENV{HOME}/.cargo/bin" REQUIRED)
 
 set(_native_dir "${PROJECT_SOURCE_DIR}/native")
-file(SHA256 "${_native_dir}/Cargo.lock" _lock_hash)
-string(SUBSTRING "${_lock_hash}" 0 16 _lock_hash)
 
 if(DEFINED ENV{XDG_CACHE_HOME} AND NOT "$ENV{XDG_CACHE_HOME}" STREQUAL "")
   set(_cache_root "$ENV{XDG_CACHE_HOME}/tairitsu")
@@ -18,7 +17,7 @@ else()
 endif()
 set(TAIRITSU_NATIVE_CACHE_DIR "${_cache_root}" CACHE PATH
     "Where the cargo build of native/ is kept between builds")
-set(_target_dir "${TAIRITSU_NATIVE_CACHE_DIR}/native-${_lock_hash}")
+set(_target_dir "${TAIRITSU_NATIVE_CACHE_DIR}/native")
 set(_native_lib "${_target_dir}/release/libtairitsu_native.a")
 
 # Wasmtime's headers come from the wasmtime-c-api-impl crate that cargo resolved.

@@ -14,3 +14,4 @@
 #include "tairitsu/type.hpp"
 #include "tairitsu/typed.hpp"
 #include "tairitsu/value.hpp"
+#include "tairitsu/wit.hpp"

@@ -4,10 +4,13 @@
 ///
 /// `WitTraits<T>` maps a C++ type to its component type and converts values
 /// both ways. It knows `bool`, the fixed-width integers, `float`, `double`,
-/// `char32_t`, `std::string`, `std::vector<T>`, `std::optional<T>`,
-/// `std::tuple<T...>`, `Outcome<T, E>` (WIT `result`, with `std::monostate`
-/// for a missing payload), records (specialize `WitRecord<T>`) and enums
-/// (specialize `WitEnum<T>`).
+/// `char32_t`, `std::string` (and `std::string_view`), `std::vector<T>`,
+/// `std::optional<T>`, `std::tuple<T...>`, `Outcome<T, E>` (WIT `result`, with
+/// `std::monostate` for a missing payload), records (specialize `WitRecord<T>`),
+/// enums (`WitEnum<T>`), flags (a struct of `bool`s, `WitFlags<T>`), variants
+/// (a type derived from `std::variant`, `WitVariant<T>`) and resources
+/// (`Own<T>` and `Borrow<T>` for a tag type with `WitResource<T>`).
+/// `tairitsu-bindgen` writes these declarations from WIT.
 ///
 ///     struct Point { int32_t x; int32_t y; };
 ///     template <> struct tairitsu::WitRecord<Point> {
@@ -21,11 +24,13 @@
 ///                                  [](Point p) { return Point{p.x + 1, p.y}; });
 
 #include <array>
+#include <atomic>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <tuple>
 #include <type_traits>
+#include <typeinfo>
 #include <variant>
 #include <vector>
 
@@ -40,6 +45,8 @@ namespace tairitsu {
 template <typename T, typename E>
 class Outcome {
  public:
+  /// `ok` with a default payload, so that records holding results can be default-made.
+  Outcome() = default;
   static Outcome ok(T value) { return Outcome(std::in_place_index<0>, std::move(value)); }
   static Outcome err(E error) { return Outcome(std::in_place_index<1>, std::move(error)); }
   bool is_ok() const { return state_.index() == 0; }
@@ -72,6 +79,20 @@ struct WitRecord;
 template <typename T>
 struct WitEnum;
 
+/// Specialize with `static constexpr auto fields = std::tuple{wit_field("read", &P::read), ...};`
+/// where every member is a `bool`: a WIT `flags` type.
+template <typename T>
+struct WitFlags;
+/// Specialize with `static constexpr std::array names{"circle", "none"};` for a
+/// type derived from `std::variant<...>` with one alternative per case, in
+/// order (`std::monostate` for a case without payload): a WIT `variant`.
+template <typename T>
+struct WitVariant;
+/// Specialize with `static constexpr const char *name = "counter";` for a tag
+/// type that stands for a WIT resource in `Own<T>` and `Borrow<T>`.
+template <typename T>
+struct WitResource;
+
 template <typename T, typename = void>
 struct WitTraits;
 
@@ -84,6 +105,28 @@ template <typename T, typename = void>
 struct is_enum : std::false_type {};
 template <typename T>
 struct is_enum<T, std::void_t<decltype(WitEnum<T>::names)>> : std::true_type {};
+template <typename T, typename = void>
+struct is_flags : std::false_type {};
+template <typename T>
+struct is_flags<T, std::void_t<decltype(WitFlags<T>::fields)>> : std::true_type {};
+template <typename T, typename = void>
+struct is_variant : std::false_type {};
+template <typename T>
+struct is_variant<T, std::void_t<decltype(WitVariant<T>::names)>> : std::true_type {};
+
+/// The `std::variant` a variant type derives from.
+template <typename... A>
+std::variant<A...> variant_base(const std::variant<A...> &);
+template <typename T>
+using variant_base_t = decltype(variant_base(std::declval<const T &>()));
+
+/// Converts the items of a tuple-like set of values, stopping at the first error.
+template <typename Tuple, std::size_t... I>
+std::optional<Error> first_error(const Tuple &parts, std::index_sequence<I...>) {
+  std::optional<Error> failure;
+  ((std::get<I>(parts) ? void() : void(failure = failure ? failure : std::get<I>(parts).error())), ...);
+  return failure;
+}
 
 inline Error value_mismatch(const Type &type, const Value &value) {
   return Error(ErrorCode::TypeMismatch,
@@ -119,9 +162,22 @@ template <>
 struct WitTraits<std::string> {
   static Type type() { return Type::string(); }
   static Value to_value(const std::string &v) { return Value::string(v); }
+  static Value to_value(std::string &&v) { return Value::string(std::move(v)); }
   static Result<std::string> from_value(const Value &v) {
     if (v.kind() != TypeKind::String) return detail::value_mismatch(type(), v);
     return v.as_string();
+  }
+};
+
+/// For arguments: a host function taking `std::string_view` sees the guest's
+/// string without a copy, valid during the call.
+template <>
+struct WitTraits<std::string_view> {
+  static Type type() { return Type::string(); }
+  static Value to_value(std::string_view v) { return Value::string(std::string(v)); }
+  static Result<std::string_view> from_value(const Value &v) {
+    if (v.kind() != TypeKind::String) return detail::value_mismatch(type(), v);
+    return std::string_view(v.as_string());
   }
 };
 
@@ -181,9 +237,9 @@ struct WitTraits<std::tuple<Ts...>> {
   template <std::size_t... I>
   static Result<std::tuple<Ts...>> convert(const Value &v, std::index_sequence<I...>) {
     std::tuple<Result<Ts>...> parts{WitTraits<Ts>::from_value(v.items()[I])...};
-    std::optional<Error> failure;
-    ((std::get<I>(parts) ? void() : void(failure = failure ? failure : std::get<I>(parts).error())), ...);
-    if (failure) return std::move(*failure);
+    if (auto failure = detail::first_error(parts, std::index_sequence<I...>{})) {
+      return std::move(*failure);
+    }
     return std::tuple<Ts...>{std::move(*std::get<I>(parts))...};
   }
 };
@@ -300,6 +356,220 @@ struct WitTraits<T, std::enable_if_t<detail::is_enum<T>::value>> {
   }
 };
 
+template <typename T>
+struct WitTraits<T, std::enable_if_t<detail::is_flags<T>::value>> {
+  static Type type() {
+    return std::apply([](const auto &...f) { return Type::flags({std::string(f.name)...}); },
+                      WitFlags<T>::fields);
+  }
+  static Value to_value(const T &v) {
+    std::vector<std::string> set;
+    std::apply([&](const auto &...f) { ((v.*(f.member) ? void(set.emplace_back(f.name)) : void()), ...); },
+               WitFlags<T>::fields);
+    return Value::flags(std::move(set));
+  }
+  static Result<T> from_value(const Value &v) {
+    if (v.kind() != TypeKind::Flags) return detail::value_mismatch(type(), v);
+    T out{};
+    for (const std::string &name : v.as_flags().names) {
+      bool known = false;
+      std::apply([&](const auto &...f) {
+        ((name == f.name ? void(known = out.*(f.member) = true) : void()), ...);
+      }, WitFlags<T>::fields);
+      if (!known) return detail::value_mismatch(type(), v);
+    }
+    return out;
+  }
+};
+
+template <typename T>
+struct WitTraits<T, std::enable_if_t<detail::is_variant<T>::value>> {
+  using Base = detail::variant_base_t<T>;
+  static constexpr std::size_t size = std::variant_size_v<Base>;
+  static_assert(std::size(WitVariant<T>::names) == size,
+                "WitVariant<T>::names needs one name per alternative");
+
+  static Type type() { return make_type(std::make_index_sequence<size>{}); }
+  static Value to_value(const T &v) {
+    static constexpr auto table = make_table<Value (*)(const T &)>(
+        []<std::size_t I>() { return &case_value<I>; }, std::make_index_sequence<size>{});
+    return table[v.index()](v);
+  }
+  static Result<T> from_value(const Value &v) {
+    if (v.kind() == TypeKind::Variant) {
+      static constexpr auto table = make_table<Result<T> (*)(const Value &)>(
+          []<std::size_t I>() { return &case_from<I>; }, std::make_index_sequence<size>{});
+      const auto &names = WitVariant<T>::names;
+      for (std::size_t i = 0; i < size; ++i) {
+        if (v.as_variant().name == names[i]) return table[i](v);
+      }
+    }
+    return detail::value_mismatch(type(), v);
+  }
+
+ private:
+  template <std::size_t I>
+  using Alternative = std::variant_alternative_t<I, Base>;
+  template <std::size_t I>
+  static constexpr bool has_payload = !std::is_same_v<Alternative<I>, std::monostate>;
+
+  template <typename Fn, typename Make, std::size_t... I>
+  static constexpr std::array<Fn, size> make_table(Make make, std::index_sequence<I...>) {
+    return {make.template operator()<I>()...};
+  }
+  template <std::size_t... I>
+  static Type make_type(std::index_sequence<I...>) {
+    return Type::variant({NamedType{WitVariant<T>::names[I], case_type<I>()}...});
+  }
+  template <std::size_t I>
+  static std::optional<Type> case_type() {
+    if constexpr (has_payload<I>) return WitTraits<Alternative<I>>::type();
+    else return std::nullopt;
+  }
+  template <std::size_t I>
+  static Value case_value(const T &v) {
+    if constexpr (has_payload<I>) {
+      return Value::variant(WitVariant<T>::names[I],
+                            WitTraits<Alternative<I>>::to_value(std::get<I>(static_cast<const Base &>(v))));
+    } else {
+      return Value::variant(WitVariant<T>::names[I]);
+    }
+  }
+  template <std::size_t I>
+  static Result<T> case_from(const Value &v) {
+    if constexpr (has_payload<I>) {
+      if (!v.payload()) return detail::value_mismatch(type(), v);
+      auto x = WitTraits<Alternative<I>>::from_value(*v.payload());
+      if (!x) return std::move(x).error().with_context(std::string("case '") + WitVariant<T>::names[I] + "'");
+      return T(std::in_place_index<I>, std::move(*x));
+    } else {
+      return T(std::in_place_index<I>);
+    }
+  }
+};
+
+namespace detail {
+/// A resource that lives in the host process rather than in a guest: the
+/// object behind an `Own<T>` made by `Own<T>::native`.
+struct NativeResourceSlot final : ResourceSlot {
+  NativeResourceSlot(std::shared_ptr<void> object, const std::type_info &type)
+      : ResourceSlot(next_id(), true), object(std::move(object)), type(type) {}
+  Result<void> drop() override {
+    if (!object) return Error(ErrorCode::InvalidInput, "the resource handle was already dropped");
+    object.reset();
+    return {};
+  }
+  static uint64_t next_id() {
+    static std::atomic<uint64_t> counter{uint64_t{1} << 48};
+    return counter.fetch_add(1);
+  }
+  std::shared_ptr<void> object;
+  const std::type_info &type;
+};
+}  // namespace detail
+
+template <typename T>
+class Own;
+
+/// A borrowed resource handle, as a guest's `borrow<T>` parameter: valid for
+/// the call it is passed to. Get one from `Own<T>::borrow()`.
+template <typename T>
+class Borrow {
+ public:
+  explicit Borrow(ResourceHandle handle) : handle_(std::move(handle)) {}
+  const ResourceHandle &handle() const { return handle_; }
+  /// The host object behind a resource made by `Own<T>::native`, or null when
+  /// the resource lives in a guest or holds another type.
+  template <typename Impl>
+  Impl *native() const {
+    auto *slot = dynamic_cast<detail::NativeResourceSlot *>(handle_.slot().get());
+    if (!slot || slot->type != typeid(Impl)) return nullptr;
+    return static_cast<Impl *>(slot->object.get());
+  }
+
+ private:
+  ResourceHandle handle_;
+};
+
+/// An owned resource handle. Move-only; when it goes out of scope the resource
+/// is dropped (its destructor runs where it lives). Passing it to a function
+/// that takes `own<T>` moves it: `f(std::move(handle))`.
+template <typename T>
+class Own {
+ public:
+  Own() : handle_(nullptr) {}
+  explicit Own(ResourceHandle handle) : handle_(std::move(handle)) {}
+  /// A resource implemented by a host object, for native implementations of
+  /// a generated interface; `Borrow<T>::native<Impl>()` finds the object again.
+  template <typename Impl>
+  static Own native(std::shared_ptr<Impl> object) {
+    return Own(ResourceHandle(std::make_shared<detail::NativeResourceSlot>(
+        std::static_pointer_cast<void>(std::move(object)), typeid(Impl))));
+  }
+  Own(Own &&other) noexcept : handle_(other.release()) {}
+  Own &operator=(Own &&other) noexcept {
+    if (this != &other) {
+      reset();
+      handle_ = other.release();
+    }
+    return *this;
+  }
+  Own(const Own &) = delete;
+  Own &operator=(const Own &) = delete;
+  ~Own() { reset(); }
+
+  explicit operator bool() const { return handle_.slot() != nullptr; }
+  Borrow<T> borrow() const { return Borrow<T>(handle_); }
+  const ResourceHandle &handle() const { return handle_; }
+  /// Gives up ownership without dropping.
+  ResourceHandle release() { return std::exchange(handle_, ResourceHandle(nullptr)); }
+  /// Drops now, reporting a failing destructor (the destructor only ignores it).
+  Result<void> drop() {
+    ResourceHandle h = release();
+    return h.slot() ? h.drop() : Result<void>();
+  }
+
+ private:
+  void reset() {
+    if (handle_.slot()) (void)release().drop();
+  }
+  ResourceHandle handle_;
+};
+
+template <typename T>
+struct WitTraits<Own<T>> {
+  static Type type() { return Type::own(WitResource<T>::name); }
+  static Value to_value(Own<T> &&v) { return Value::resource(v.release()); }
+  static Result<Own<T>> from_value(const Value &v) {
+    if (v.kind() != TypeKind::Own || !v.as_resource().owned()) return detail::value_mismatch(type(), v);
+    return Own<T>(v.as_resource());
+  }
+};
+
+template <typename T>
+struct WitTraits<Borrow<T>> {
+  static Type type() { return Type::borrow(WitResource<T>::name); }
+  static Value to_value(const Borrow<T> &v) { return Value::resource(v.handle()); }
+  static Result<Borrow<T>> from_value(const Value &v) {
+    if (v.kind() != TypeKind::Own && v.kind() != TypeKind::Borrow) return detail::value_mismatch(type(), v);
+    return Borrow<T>(v.as_resource());
+  }
+};
+
+namespace detail {
+/// How a typed call takes an argument: owned handles by rvalue, the rest by const reference.
+template <typename T>
+struct call_param {
+  using type = const T &;
+};
+template <typename T>
+struct call_param<Own<T>> {
+  using type = Own<T> &&;
+};
+template <typename T>
+using call_param_t = typename call_param<T>::type;
+}  // namespace detail
+
 /// A guest export called with C++ types. Made by `Container::func`, which has
 /// checked the signature; valid while the container lives.
 template <typename Sig>
@@ -310,9 +580,11 @@ class TypedFunc<R(Args...)> {
  public:
   TypedFunc(Container &container, std::string name) : container_(&container), name_(std::move(name)) {}
 
-  /// Calls the export. Errors as `Container::call`.
-  Result<R> operator()(const Args &...args) const {
-    std::array<Value, sizeof...(Args)> values{WitTraits<std::decay_t<Args>>::to_value(args)...};
+  /// Calls the export. Errors as `Container::call`. Owned resources are
+  /// passed by moving them in.
+  Result<R> operator()(detail::call_param_t<std::decay_t<Args>>... args) const {
+    std::array<Value, sizeof...(Args)> values{WitTraits<std::decay_t<Args>>::to_value(
+        static_cast<detail::call_param_t<std::decay_t<Args>>>(args))...};
     auto result = container_->call(name_, std::span<const Value>(values.data(), values.size()));
     if (!result) return std::move(result).error();
     if constexpr (std::is_void_v<R>) {
@@ -404,11 +676,9 @@ struct TypedHost<R(Args...), F> {
   Result<Value> call(std::span<const Value> args, std::index_sequence<I...>) {
     std::tuple<Result<std::decay_t<Args>>...> converted{
         WitTraits<std::decay_t<Args>>::from_value(args[I])...};
-    std::optional<Error> failure;
-    ((std::get<I>(converted) ? void()
-                             : void(failure = failure ? failure : std::get<I>(converted).error())),
-     ...);
-    if (failure) return std::move(*failure);
+    if (auto failure = first_error(converted, std::index_sequence<I...>{})) {
+      return std::move(*failure);
+    }
     if constexpr (std::is_void_v<R>) {
       function(std::move(*std::get<I>(converted))...);
       return Value::unit();
@@ -417,7 +687,7 @@ struct TypedHost<R(Args...), F> {
       if constexpr (std::is_same_v<Returned, Result<R>>) {
         auto r = function(std::move(*std::get<I>(converted))...);
         if (!r) return std::move(r).error();
-        return WitTraits<R>::to_value(*r);
+        return WitTraits<R>::to_value(std::move(*r));
       } else {
         return WitTraits<R>::to_value(function(std::move(*std::get<I>(converted))...));
       }

@@ -19,6 +19,7 @@
 #include <variant>
 #include <vector>
 
+#include "tairitsu/error.hpp"
 #include "tairitsu/type.hpp"
 
 namespace tairitsu {
@@ -28,6 +29,8 @@ namespace detail {
 struct ResourceSlot {
   ResourceSlot(uint64_t id, bool owned) : id(id), owned(owned) {}
   virtual ~ResourceSlot() = default;
+  /// Ends the resource's life where it lives (running its destructor).
+  virtual Result<void> drop() = 0;
   const uint64_t id;
   const bool owned;
 };
@@ -42,6 +45,13 @@ class ResourceHandle {
   bool owned() const { return slot_ && slot_->owned; }
   /// A number that identifies the handle within this process, for printing.
   uint64_t id() const { return slot_ ? slot_->id : 0; }
+  /// Drops an owned handle: the resource's destructor runs in the container
+  /// that made it. Dropping twice, dropping a borrow, or dropping after the
+  /// container stopped is an error and changes nothing.
+  Result<void> drop() const {
+    if (!slot_) return Error(ErrorCode::InvalidInput, "drop: an empty resource handle");
+    return slot_->drop();
+  }
 
   friend bool operator==(const ResourceHandle &a, const ResourceHandle &b) {
     return a.slot_ == b.slot_;

@@ -33,6 +33,13 @@ int32_t tairitsu_componentize(const uint8_t *module, size_t module_len, int32_t 
 void tairitsu_store_trap_on_grow_failure(wasmtime_context_t *context, int64_t memory_size,
                                          int64_t table_elements, int64_t instances);
 
+/* Resolves the WIT file or directory at `path` (with its deps/) and selects
+ * `world` (empty: the package's only world). 0 on success, with `out` holding
+ * UTF-8 JSON {"world": <index>, "resolve": <wit-parser's Resolve>}; -1 on failure
+ * (error filled with a UTF-8 message). */
+int32_t tairitsu_wit_resolve(const uint8_t *path, size_t path_len, const uint8_t *world,
+                             size_t world_len, tairitsu_bytes *out, tairitsu_bytes *error);
+
 #ifdef __cplusplus
 }
 #endif

@@ -21,7 +21,7 @@ impl TairitsuBytes {
         TairitsuBytes { data: std::ptr::null_mut(), len: 0 }
     }
 
-    fn from_vec(bytes: Vec<u8>) -> Self {
+    pub(crate) fn from_vec(bytes: Vec<u8>) -> Self {
         let boxed = bytes.into_boxed_slice();
         let len = boxed.len();
         let data = Box::into_raw(boxed) as *mut u8;

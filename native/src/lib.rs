@@ -7,3 +7,4 @@ pub use wasmtime_c_api::*;
 
 mod componentize;
 mod limits;
+mod wit;

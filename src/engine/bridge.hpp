@@ -74,15 +74,27 @@ struct EngineState {
   wasm_engine_t *raw() const { return engine.get(); }
 };
 
+/// The store a container's handles live in, for as long as it lives: the
+/// container clears `context` when the store goes (stop, restart, destruction).
+struct StoreLink {
+  wasmtime_context_t *context = nullptr;
+};
+
 /// The shared state behind a `ResourceHandle`: one Wasmtime resource reference.
 struct EngineResourceSlot final : ResourceSlot {
-  EngineResourceSlot(wasmtime_component_resource_any_t *any, uint64_t id)
-      : ResourceSlot(id, wasmtime_component_resource_any_owned(any)), any(any) {}
+  EngineResourceSlot(wasmtime_component_resource_any_t *any, uint64_t id,
+                     std::shared_ptr<const StoreLink> store)
+      : ResourceSlot(id, wasmtime_component_resource_any_owned(any)), any(any),
+        store(std::move(store)) {}
   ~EngineResourceSlot() override { wasmtime_component_resource_any_delete(any); }
   EngineResourceSlot(const EngineResourceSlot &) = delete;
   EngineResourceSlot &operator=(const EngineResourceSlot &) = delete;
 
+  Result<void> drop() override;
+
   wasmtime_component_resource_any_t *const any;
+  const std::shared_ptr<const StoreLink> store;
+  bool dropped = false;
 };
 
 /// The engine's reference behind a handle, or null for a handle made elsewhere.
@@ -91,8 +103,9 @@ inline wasmtime_component_resource_any_t *resource_of(const ResourceHandle &hand
   return slot ? slot->any : nullptr;
 }
 
-/// Wraps a resource reference (taking ownership) as a handle.
-ResourceHandle make_resource_handle(wasmtime_component_resource_any_t *any);
+/// Wraps a resource reference (taking ownership) as a handle of the store behind `store`.
+ResourceHandle make_resource_handle(wasmtime_component_resource_any_t *any,
+                                    std::shared_ptr<const StoreLink> store);
 
 /// Takes ownership of a Wasmtime error and turns it into an `Error` with the
 /// given code, a readable message (the root cause, its contexts outermost first),
@@ -124,7 +137,9 @@ std::optional<std::string> check_encodable(const Value &value, std::string_view 
 /// released with `wasmtime_component_val_delete`. The value must already match its type.
 void value_to_capi(const Value &value, wasmtime_component_val_t &out);
 /// Values: C API to Tairitsu. Fails with `Unsupported` for kinds that cannot be represented.
-Result<Value> value_from_capi(const wasmtime_component_val_t &value);
+/// A C API value as a `Value`; resource handles made here belong to `store`.
+Result<Value> value_from_capi(const wasmtime_component_val_t &value,
+                              const std::shared_ptr<const StoreLink> &store);
 
 /// A vector of C values released together.
 class CValues {

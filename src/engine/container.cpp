@@ -42,7 +42,7 @@ Result<void> ContainerCore::instantiate() {
   resource_bindings.clear();
   text_handles = ResourceTable();
   instance = {};
-  store.reset();
+  reset_store();
   linker.reset(wasmtime_component_linker_new(engine));
   if (s.wasi) {
     if (auto r = check(wasmtime_component_linker_add_wasip2(linker.get()), ErrorCode::LinkError,
@@ -67,6 +67,7 @@ Result<void> ContainerCore::instantiate() {
   }
 
   store.reset(wasmtime_store_new(engine, this, nullptr));
+  store_link = std::make_shared<StoreLink>(StoreLink{context()});
   const Limits &l = s.limits;
   if (l.memory_bytes || l.table_elements || l.instances) {
     wasmtime_store_limiter(store.get(), limit_or_default(l.memory_bytes),
@@ -184,7 +185,7 @@ Result<Value> HostContext::new_resource(std::string_view resource, uint32_t rep)
         return detail::take_error(err, ErrorCode::Internal)
             .with_context("making a handle to resource '" + std::string(resource) + "'");
       }
-      return Value::resource(detail::make_resource_handle(any));
+      return Value::resource(detail::make_resource_handle(any, core_.store_link));
     }
   }
   return Error(ErrorCode::NotFound, "no host resource '" + std::string(resource) +
@@ -298,7 +299,7 @@ Result<Value> Container::call(std::string_view export_name, std::span<const Valu
   if (!type.result) {
     return Value::unit();
   }
-  auto out = detail::value_from_capi(results[0]);
+  auto out = detail::value_from_capi(results[0], core.store_link);
   if (!out) {
     return std::move(out).error().with_context(what());
   }
@@ -382,14 +383,19 @@ Result<void> Container::drop_resource(const Value &handle) {
     return Error(ErrorCode::TypeMismatch, "drop_resource: expected a resource handle, found " +
                                               handle.to_string());
   }
-  auto *resource = detail::resource_of(handle.as_resource());
-  if (!resource) {
-    return Error(ErrorCode::InvalidInput, "drop_resource: the handle was not made by a container");
+  auto *slot = dynamic_cast<detail::EngineResourceSlot *>(handle.as_resource().slot().get());
+  if (!slot || slot->store != core_->store_link) {
+    return Error(ErrorCode::InvalidInput,
+                 "drop_resource: the handle was not made by this container's current instance");
   }
-  wasmtime_error_t *err = wasmtime_component_resource_any_drop(core_->context(), resource);
+  if (!slot->owned || slot->dropped) {
+    return slot->drop();  // the error that says why
+  }
+  wasmtime_error_t *err = wasmtime_component_resource_any_drop(core_->context(), slot->any);
   if (err) {
     return core_->fail(err, "dropping a resource");
   }
+  slot->dropped = true;
   core_->text_handles.forget(handle.as_resource());
   return {};
 }
@@ -414,7 +420,7 @@ void *Container::state_pointer() const { return core_->spec->state.get(); }
 
 void Container::stop() {
   // The store goes, and with it the guest's memory; the configuration stays for restart().
-  core_->store.reset();
+  core_->reset_store();
   core_->instance = {};
   core_->failure.reset();
   core_->state = ContainerState::Stopped;

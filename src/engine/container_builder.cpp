@@ -136,7 +136,7 @@ wasmtime_error_t *host_function_callback(void *env, wasmtime_context_t *context,
   std::vector<Value> values;
   values.reserve(nargs);
   for (std::size_t i = 0; i < nargs; ++i) {
-    auto v = value_from_capi(args[i]);
+    auto v = value_from_capi(args[i], binding->core->store_link);
     if (!v) {
       return trap(v.error().message());
     }

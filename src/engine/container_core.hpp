@@ -83,6 +83,8 @@ struct ContainerCore {
   std::vector<HostResourceDef> stub_resources;
   bool needs_engine_stubs = false;
   StorePtr store;
+  /// Shared with the resource handles made in `store`; cleared when it goes.
+  std::shared_ptr<StoreLink> store_link;
   wasmtime_component_instance_t instance{};
   ContainerState state = ContainerState::Created;
   std::optional<Error> failure;
@@ -91,7 +93,18 @@ struct ContainerCore {
   std::shared_ptr<OutputBuffer> stdout_buffer = std::make_shared<OutputBuffer>();
   std::shared_ptr<OutputBuffer> stderr_buffer = std::make_shared<OutputBuffer>();
 
+  ContainerCore() = default;
+  ContainerCore(const ContainerCore &) = delete;
+  ContainerCore &operator=(const ContainerCore &) = delete;
+  ~ContainerCore() { reset_store(); }
+
   wasmtime_context_t *context() const { return wasmtime_store_context(store.get()); }
+  /// Deletes the store, after telling the handles made in it.
+  void reset_store() {
+    if (store_link) store_link->context = nullptr;
+    store_link.reset();
+    store.reset();
+  }
   const ImageState &image() const { return *spec->image.state(); }
 
   /// Makes the store (with WASI and limits) and instantiates the component.

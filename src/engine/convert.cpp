@@ -389,13 +389,14 @@ void value_to_capi(const Value &value, wasmtime_component_val_t &out) {
   }
 }
 
-Result<Value> value_from_capi(const wasmtime_component_val_t &value) {
-  auto items_of = [](const wasmtime_component_val_t *data,
+Result<Value> value_from_capi(const wasmtime_component_val_t &value,
+                              const std::shared_ptr<const StoreLink> &store) {
+  auto items_of = [&store](const wasmtime_component_val_t *data,
                      std::size_t n) -> Result<std::vector<Value>> {
     std::vector<Value> items;
     items.reserve(n);
     for (std::size_t i = 0; i < n; ++i) {
-      auto v = value_from_capi(data[i]);
+      auto v = value_from_capi(data[i], store);
       if (!v) {
         return std::move(v).error();
       }
@@ -403,11 +404,11 @@ Result<Value> value_from_capi(const wasmtime_component_val_t &value) {
     }
     return items;
   };
-  auto optional_of = [](const wasmtime_component_val_t *p) -> Result<std::optional<Value>> {
+  auto optional_of = [&store](const wasmtime_component_val_t *p) -> Result<std::optional<Value>> {
     if (!p) {
       return std::optional<Value>();
     }
-    auto v = value_from_capi(*p);
+    auto v = value_from_capi(*p, store);
     if (!v) {
       return std::move(v).error();
     }
@@ -445,7 +446,7 @@ Result<Value> value_from_capi(const wasmtime_component_val_t &value) {
       std::vector<Field> fields;
       fields.reserve(value.of.record.size);
       for (std::size_t i = 0; i < value.of.record.size; ++i) {
-        auto v = value_from_capi(value.of.record.data[i].val);
+        auto v = value_from_capi(value.of.record.data[i].val, store);
         if (!v) {
           return std::move(v).error();
         }
@@ -486,11 +487,11 @@ Result<Value> value_from_capi(const wasmtime_component_val_t &value) {
     case WASMTIME_COMPONENT_MAP: {
       std::vector<std::pair<Value, Value>> entries;
       for (std::size_t i = 0; i < value.of.map.size; ++i) {
-        auto k = value_from_capi(value.of.map.data[i].key);
+        auto k = value_from_capi(value.of.map.data[i].key, store);
         if (!k) {
           return std::move(k).error();
         }
-        auto v = value_from_capi(value.of.map.data[i].value);
+        auto v = value_from_capi(value.of.map.data[i].value, store);
         if (!v) {
           return std::move(v).error();
         }
@@ -500,7 +501,7 @@ Result<Value> value_from_capi(const wasmtime_component_val_t &value) {
     }
     case WASMTIME_COMPONENT_RESOURCE:
       return Value::resource(
-          make_resource_handle(wasmtime_component_resource_any_clone(value.of.resource)));
+          make_resource_handle(wasmtime_component_resource_any_clone(value.of.resource), store));
     default:
       return Error(ErrorCode::Unsupported, "a value of kind " + std::to_string(value.kind) +
                                                " cannot be represented by the C API");

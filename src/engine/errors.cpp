@@ -92,9 +92,29 @@ Error take_error(wasmtime_error_t *raw, ErrorCode code) {
   return out;
 }
 
-ResourceHandle make_resource_handle(wasmtime_component_resource_any_t *any) {
+ResourceHandle make_resource_handle(wasmtime_component_resource_any_t *any,
+                                    std::shared_ptr<const StoreLink> store) {
   static std::atomic<uint64_t> next_id{1};
-  return ResourceHandle(std::make_shared<EngineResourceSlot>(any, next_id.fetch_add(1)));
+  return ResourceHandle(
+      std::make_shared<EngineResourceSlot>(any, next_id.fetch_add(1), std::move(store)));
+}
+
+Result<void> EngineResourceSlot::drop() {
+  if (!owned) {
+    return Error(ErrorCode::InvalidInput, "a borrowed resource handle cannot be dropped");
+  }
+  if (dropped) {
+    return Error(ErrorCode::InvalidInput, "the resource handle was already dropped");
+  }
+  if (!store || !store->context) {
+    return Error(ErrorCode::InvalidInput,
+                 "the container that made this resource handle has stopped");
+  }
+  if (wasmtime_error_t *err = wasmtime_component_resource_any_drop(store->context, any)) {
+    return take_error(err, ErrorCode::Trap).with_context("dropping a resource");
+  }
+  dropped = true;
+  return {};
 }
 
 }  // namespace detail

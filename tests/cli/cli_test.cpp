@@ -7,6 +7,7 @@
 #include <random>
 #include <thread>
 
+#include "process.hpp"
 #include "support.hpp"
 
 namespace tairitsu {
@@ -15,49 +16,21 @@ namespace {
 namespace fs = std::filesystem;
 using testing::fixture_path;
 
-struct Outcome {
-  int code = -1;
-  std::string out;
-  std::string err;
-};
+using Outcome = testing::ProcessResult;
 
 class Cli : public ::testing::Test {
  protected:
-  void SetUp() override {
-    home_ = fs::temp_directory_path() / ("tairitsu-cli-" + std::to_string(::getpid()) + "-" +
-                                         ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(home_);
-    fs::create_directories(home_);
-  }
-  void TearDown() override { fs::remove_all(home_); }
+  Cli() : home_(scratch_.path()) {}
 
   // Runs `tairitsu ARGS...` with TAIRITSU_HOME set; captures both streams and the exit code.
   Outcome tairitsu(std::vector<std::string> args, const std::string &stdin_text = "") {
-    fs::path out = home_ / "stdout", err = home_ / "stderr", in = home_ / "stdin";
-    std::ofstream(in) << stdin_text;
-    pid_t pid = ::fork();
-    if (pid == 0) {
-      ::setenv("TAIRITSU_HOME", (home_ / "store").c_str(), 1);
-      std::freopen(in.c_str(), "r", stdin);
-      std::freopen(out.c_str(), "w", stdout);
-      std::freopen(err.c_str(), "w", stderr);
-      std::vector<char *> argv{const_cast<char *>(TAIRITSU_COMMAND)};
-      for (auto &a : args) argv.push_back(a.data());
-      argv.push_back(nullptr);
-      ::execv(TAIRITSU_COMMAND, argv.data());
-      ::_exit(127);
-    }
-    int status = 0;
-    ::waitpid(pid, &status, 0);
-    auto slurp = [](const fs::path &p) {
-      std::ifstream f(p);
-      return std::string((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
-    };
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), slurp(out), slurp(err)};
+    return testing::run_process(TAIRITSU_COMMAND, std::move(args), home_, stdin_text,
+                                {{"TAIRITSU_HOME", (home_ / "store").string()}});
   }
 
   std::string fixture(const char *name) { return fixture_path(name).string(); }
 
+  testing::ScratchDirectory scratch_{"tairitsu-cli"};
   fs::path home_;
 };
 

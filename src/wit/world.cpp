@@ -1,0 +1,150 @@
+// Worlds loaded from WIT, and images checked against them.
+
+#include <map>
+
+#include "tairitsu/wit.hpp"
+#include "engine/container_core.hpp"
+#include "wit/resolve.hpp"
+
+namespace tairitsu {
+
+namespace {
+
+// The items of one side of a world, in the form Image::imports() uses:
+// interfaces followed by their resources and functions, root functions.
+std::vector<WorldItem> world_items(const wit::Resolve &resolve, const wit::Json &side) {
+  std::vector<WorldItem> out;
+  auto add_function = [&](const std::string &iface, const wit::Json &function) {
+    WorldItem w;
+    w.kind = WorldItem::Kind::Function;
+    w.interface_name = iface;
+    w.item_name = function["name"].get<std::string>();
+    w.name = iface.empty() ? w.item_name : iface + "#" + w.item_name;
+    w.function = resolve.function_type(function);
+    out.push_back(std::move(w));
+  };
+  for (const auto &[key, item] : side.items()) {
+    if (item.contains("function")) {
+      add_function("", item["function"]);
+    } else if (item.contains("interface")) {
+      const wit::Json &iface = resolve.interface(item["interface"]["id"].get<std::size_t>());
+      std::string name = resolve.qualified_name(iface, key);
+      out.push_back(WorldItem{WorldItem::Kind::Interface, name, "", name, std::nullopt});
+      for (const auto &[type_name, id] : iface["types"].items()) {
+        const wit::Json &def = resolve.type_def(id.get<std::size_t>());
+        if (def["kind"].is_string() && def["kind"] == "resource") {
+          out.push_back(WorldItem{WorldItem::Kind::Resource, name + "#" + type_name, name, type_name,
+                                  std::nullopt});
+        }
+      }
+      for (const auto &[fname, function] : iface["functions"].items()) {
+        add_function(name, function);
+      }
+    }
+    // Types named at the world's root are not items one calls or links.
+  }
+  return out;
+}
+
+std::map<std::string, const WorldItem *> by_name(const std::vector<WorldItem> &items) {
+  std::map<std::string, const WorldItem *> out;
+  for (const WorldItem &item : items) out.emplace(item.name, &item);
+  return out;
+}
+
+bool checked(const WorldItem &item) {
+  return item.kind == WorldItem::Kind::Function || item.kind == WorldItem::Kind::Interface;
+}
+
+std::string signature_of(const WorldItem &item) {
+  return item.function ? item.function->to_string() : item.signature();
+}
+
+}  // namespace
+
+Result<WitWorld> WitWorld::load(const std::filesystem::path &path, std::string_view world) {
+  auto resolve = wit::Resolve::load(path, world);
+  if (!resolve) {
+    return std::move(resolve).error();
+  }
+  try {
+    WitWorld out;
+    const wit::Json &w = resolve->world();
+    out.name_ = resolve->qualified_name(w);
+    out.imports_ = world_items(*resolve, w["imports"]);
+    out.exports_ = world_items(*resolve, w["exports"]);
+    out.json_ = resolve->text();
+    return out;
+  } catch (const std::exception &e) {
+    return Error(ErrorCode::Unsupported, e.what())
+        .with_context("reading the WIT world at '" + path.string() + "'");
+  }
+}
+
+std::string WorldDifference::to_string() const {
+  switch (kind) {
+    case Kind::UnprovidedImport:
+      return "import " + name + " (" + in_image + "): not provided by the world";
+    case Kind::MissingExport:
+      return "export " + name + " (" + in_world + "): missing from the image";
+    case Kind::ImportType:
+      return "import " + name + ": the world provides " + in_world + ", the image imports " + in_image;
+    case Kind::ExportType:
+      return "export " + name + ": the world expects " + in_world + ", the image exports " + in_image;
+  }
+  return name;
+}
+
+std::string WorldCheck::to_string() const {
+  if (differences.empty()) {
+    return "conforms to " + world;
+  }
+  std::string out = "does not conform to " + world + ":";
+  for (const WorldDifference &d : differences) {
+    out += "\n  " + d.to_string();
+  }
+  return out;
+}
+
+WorldCheck check_world(const Image &image, const WitWorld &world, WorldCheckOptions options) {
+  WorldCheck report{world.name(), {}};
+  using Kind = WorldDifference::Kind;
+  // `outer` holds the side that must contain the other; a missing interface
+  // is reported once, not once per member.
+  auto compare = [&](const std::vector<WorldItem> &inner, const std::vector<WorldItem> &outer,
+                     Kind missing, Kind mismatch, bool inner_is_image) {
+    auto outer_items = by_name(outer);
+    for (const WorldItem &item : inner) {
+      if (!checked(item)) continue;
+      if (inner_is_image && options.wasi_provided &&
+          detail::is_wasi_p2_interface(item.interface_name.empty() ? item.name : item.interface_name)) {
+        continue;
+      }
+      if (!item.interface_name.empty() && !outer_items.contains(item.interface_name)) continue;
+      auto found = outer_items.find(item.name);
+      std::string here = signature_of(item);
+      if (found == outer_items.end()) {
+        report.differences.push_back(inner_is_image ? WorldDifference{missing, item.name, "", here}
+                                                    : WorldDifference{missing, item.name, here, ""});
+      } else if (item.function != found->second->function) {
+        std::string there = signature_of(*found->second);
+        report.differences.push_back(inner_is_image
+                                         ? WorldDifference{mismatch, item.name, there, here}
+                                         : WorldDifference{mismatch, item.name, here, there});
+      }
+    }
+  };
+  compare(image.imports(), world.imports(), Kind::UnprovidedImport, Kind::ImportType, true);
+  compare(world.exports(), image.exports(), Kind::MissingExport, Kind::ExportType, false);
+  return report;
+}
+
+Result<void> require_world(const Image &image, const WitWorld &world, WorldCheckOptions options) {
+  WorldCheck report = check_world(image, world, options);
+  if (report.conforms()) {
+    return {};
+  }
+  return Error(ErrorCode::TypeMismatch, "image " + image.digest() + " " + report.to_string());
+}
+
+}  // namespace tairitsu
