@@ -18,7 +18,8 @@ def ns(b): return b["real_time"] * {"ns": 1, "us": 1e3, "ms": 1e6}[b["time_unit"
 print(f"{data['context']['date']}  {data['context']['num_cpus']} CPUs  {data['context'].get('mhz_per_cpu', '?')} MHz")
 print(f"{'benchmark':40} {'time':>12} {'ratio':>8}  baseline")
 for name, b in rows.items():
-    base = "call/add/value" if name.startswith("call/") else name.rsplit("/", 1)[0] + "/wave"
+    group = name.rsplit("/", 1)[0]
+    base = group + "/value" if name.startswith("call/") else group + "/wave"
     t = ns(b)
     unit = f"{t:,.0f} ns" if t < 1e5 else f"{t/1e3:,.1f} us"
     ratio = t / ns(rows[base]) if base in rows else float("nan")

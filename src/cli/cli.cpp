@@ -299,6 +299,16 @@ int main(int argc, char **argv) {
   inspect->add_flag("--json", inspect_json, "print JSON");
   inspect->footer("Example: tairitsu inspect calc:1.0 --json");
 
+  // check
+  std::string check_target, check_wit, check_world_name;
+  bool check_no_wasi = false;
+  auto *check = app.add_subcommand("check", "Check an image or file against a WIT world (exit 65 if it does not conform)");
+  check->add_option("IMAGE", check_target, "name[:tag] or a .wasm file")->required();
+  check->add_option("--wit", check_wit, "a .wit file or a directory of them (with deps/)")->required();
+  check->add_option("--world", check_world_name, "the world (default: the package's only world)");
+  check->add_flag("--no-wasi", check_no_wasi, "do not count WASI 0.2 interfaces as provided");
+  check->footer("Example: tairitsu check plugin:1.0 --wit wit/ --world plugin");
+
   // tag
   std::string tag_source, tag_target;
   auto *tag = app.add_subcommand("tag", "Give an image another name");
@@ -426,6 +436,15 @@ int main(int argc, char **argv) {
     std::cout << "artifacts:\n";
     for (const auto &a : artifacts) std::cout << "  " << a << "\n";
     return Ok;
+  }
+  if (*check) {
+    auto world = WitWorld::load(check_wit, check_world_name);
+    if (!world) return report(world.error());
+    auto image = resolve_image(check_target);
+    if (!image) return report(image.error());
+    WorldCheck result = tairitsu::check_world(*image, *world, {.wasi_provided = !check_no_wasi});
+    std::cout << check_target << " " << result.to_string() << "\n";
+    return result.conforms() ? Ok : InvalidInput;
   }
   if (*tag) {
     auto store = open_store();

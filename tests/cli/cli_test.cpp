@@ -103,6 +103,30 @@ TEST_F(Cli, ShowsProgressOnATerminal) {
   EXPECT_NE(output.find("sha256:"), std::string::npos) << output;
 }
 
+TEST_F(Cli, CheckComparesAnImageWithAWitWorld) {
+  std::string wit = (fs::path(TAIRITSU_SOURCE_DIR) / "tests/fixtures/alltypes/wit").string();
+  auto ok = tairitsu({"check", fixture("alltypes.wasm"), "--wit", wit});
+  EXPECT_EQ(ok.code, 0) << ok.err;
+  EXPECT_EQ(ok.out, fixture("alltypes.wasm") + " conforms to tairitsu:alltypes/alltypes@0.1.0\n");
+
+  ASSERT_EQ(tairitsu({"load", fixture("showcase.wasm"), "show:1"}).code, 0);
+  auto differs = tairitsu({"check", "show:1", "--wit", wit, "--world", "alltypes"});
+  EXPECT_EQ(differs.code, 65);
+  EXPECT_NE(differs.out.find("export tairitsu:alltypes/api@0.1.0 (interface tairitsu:alltypes/api@0.1.0): "
+                             "missing from the image"),
+            std::string::npos)
+      << differs.out;
+
+  auto strict = tairitsu({"check", fixture("alltypes.wasm"), "--wit", wit, "--no-wasi"});
+  EXPECT_EQ(strict.code, 65);
+  EXPECT_NE(strict.out.find("import wasi:"), std::string::npos) << strict.out;
+
+  auto bad_wit = tairitsu({"check", fixture("alltypes.wasm"), "--wit", fixture("adder.wasm")});
+  EXPECT_EQ(bad_wit.code, 65) << bad_wit.err;
+  auto no_wit = tairitsu({"check", fixture("alltypes.wasm"), "--wit", "/no/such/dir"});
+  EXPECT_EQ(no_wit.code, 66) << no_wit.err;
+}
+
 TEST_F(Cli, CompiledArtifactsRun) {
   fs::path out = home_ / "adder.cwasm";
   auto compiled = tairitsu({"compile", fixture("adder.wasm"), "-o", out.string()});

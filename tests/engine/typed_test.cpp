@@ -78,7 +78,8 @@ TEST(Typed, HostFunctionsTakeCppCallables) {
   auto b = showcase_builder();
   std::vector<std::string> logged;
   b.define<Point(Point)>(host_item("transform"), [](Point p) { return Point{p.x * 10, p.y * 10}; });
-  b.define<void(std::string)>(host_item("log"), [&](std::string m) { logged.push_back(m); });
+  // A string_view argument sees the guest's string without a copy, during the call.
+  b.define<void(std::string_view)>(host_item("log"), [&](std::string_view m) { logged.emplace_back(m); });
   b.define<std::optional<std::string>(std::string)>(
       host_item("lookup"), [](std::string key) -> Result<std::optional<std::string>> {
         if (key == "boom") return Error(ErrorCode::InvalidInput, "no boom here");
@@ -90,7 +91,7 @@ TEST(Typed, HostFunctionsTakeCppCallables) {
   ASSERT_TRUE(roundtrip);
   EXPECT_EQ(*(*roundtrip)(Point{1, 2}), (Point{20, 40}));
   EXPECT_EQ(logged, std::vector<std::string>{"roundtrip 10,20"});
-  auto describe = built->func<std::string(std::string)>("describe");
+  auto describe = built->func<std::string(std::string_view)>("describe");
   EXPECT_EQ(*(*describe)("k"), "found: v-k");
   auto failed = (*describe)("boom");
   ASSERT_FALSE(failed);
