@@ -167,6 +167,10 @@ struct WitTraits<std::string> {
     if (v.kind() != TypeKind::String) return detail::value_mismatch(type(), v);
     return v.as_string();
   }
+  static Result<std::string> from_value(Value &&v) {
+    if (v.kind() != TypeKind::String) return detail::value_mismatch(type(), v);
+    return std::move(v).as_string();
+  }
 };
 
 /// For arguments: a host function taking `std::string_view` sees the guest's
@@ -590,7 +594,7 @@ class TypedFunc<R(Args...)> {
     if constexpr (std::is_void_v<R>) {
       return Result<R>();
     } else {
-      return WitTraits<R>::from_value(*result);
+      return WitTraits<R>::from_value(std::move(*result));
     }
   }
 

@@ -134,7 +134,9 @@ class Value {
   float as_f32() const { return std::get<9>(data_); }
   double as_f64() const { return std::get<10>(data_); }
   char32_t as_char() const { return std::get<11>(data_); }
-  const std::string &as_string() const { return std::get<12>(data_); }
+  const std::string &as_string() const & { return std::get<12>(data_); }
+  /// Moves the string out of a value that is going away.
+  std::string as_string() && { return std::move(std::get<12>(data_)); }
   const List &as_list() const { return std::get<13>(data_); }
   const Record &as_record() const { return std::get<14>(data_); }
   const Tuple &as_tuple() const { return std::get<15>(data_); }

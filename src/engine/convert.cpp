@@ -174,15 +174,7 @@ namespace {
 
 // Wasmtime aborts on strings that are not UTF-8 and chars that are not
 // Unicode scalar values, so both are checked before any value is handed over.
-bool valid_utf8(std::string_view s) {
-  std::size_t pos = 0;
-  while (pos < s.size()) {
-    if (!decode_utf8(s, pos)) {
-      return false;
-    }
-  }
-  return true;
-}
+bool valid_utf8(std::string_view s) { return utf8_error_offset(s) == std::string_view::npos; }
 
 bool valid_char(char32_t c) { return c <= 0x10FFFF && !(c >= 0xD800 && c <= 0xDFFF); }
 

@@ -37,17 +37,14 @@ namespace {
 
 // Text is UTF-8 (as Rust's &str always is); anything else is refused up front.
 std::optional<Error> check_utf8(std::string_view text, TextFormat format) {
-  std::size_t pos = 0;
-  while (pos < text.size()) {
-    std::size_t at = pos;
-    if (!detail::decode_utf8(text, pos)) {
-      std::string name(to_string(format));
-      std::transform(name.begin(), name.end(), name.begin(),
-                     [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-      return detail::text_error(name, text, at, "the text is not valid UTF-8");
-    }
+  std::size_t at = detail::utf8_error_offset(text);
+  if (at == std::string_view::npos) {
+    return std::nullopt;
   }
-  return std::nullopt;
+  std::string name(to_string(format));
+  std::transform(name.begin(), name.end(), name.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+  return detail::text_error(name, text, at, "the text is not valid UTF-8");
 }
 
 }  // namespace

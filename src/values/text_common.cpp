@@ -1,5 +1,6 @@
 #include "values/text_common.hpp"
 
+#include <cstring>
 #include <cerrno>
 #include <charconv>
 #include <cmath>
@@ -246,6 +247,26 @@ std::optional<char32_t> decode_utf8(std::string_view s, std::size_t &pos) {
   }
   pos += len;
   return cp;
+}
+
+std::size_t utf8_error_offset(std::string_view s) {
+  constexpr uint64_t kHighBits = 0x8080808080808080ull;
+  std::size_t pos = 0;
+  while (pos < s.size()) {
+    uint64_t word = 0;
+    while (pos + sizeof word <= s.size() &&
+           (std::memcpy(&word, s.data() + pos, sizeof word), (word & kHighBits) == 0)) {
+      pos += sizeof word;
+    }
+    if (pos >= s.size()) break;
+    if (static_cast<unsigned char>(s[pos]) < 0x80) {
+      ++pos;
+      continue;
+    }
+    std::size_t at = pos;
+    if (!decode_utf8(s, pos)) return at;
+  }
+  return std::string_view::npos;
 }
 
 Result<Value> resource_from_text(std::string_view name, const Type &type,

@@ -49,6 +49,9 @@ void append_utf8(std::string &out, char32_t c);
 /// Decodes one UTF-8 sequence at `pos`; returns the code point and advances `pos`,
 /// or nothing for an invalid sequence.
 std::optional<char32_t> decode_utf8(std::string_view s, std::size_t &pos);
+/// The offset of the first byte that does not start a valid UTF-8 sequence,
+/// or npos when all of `s` is valid. ASCII runs are checked 8 bytes at a time.
+std::size_t utf8_error_offset(std::string_view s);
 
 /// A handle named in text ("handle-7"), looked up in the table; the error
 /// message when it cannot be (no table, or no such handle).
