@@ -4,6 +4,7 @@
 /// This header includes the whole public API except the engine-level
 /// `tairitsu/guest_init.hpp`.
 
+#include "tairitsu/commands.hpp"
 #include "tairitsu/container.hpp"
 #include "tairitsu/engine.hpp"
 #include "tairitsu/error.hpp"
