@@ -19,7 +19,7 @@ print(f"{data['context']['date']}  {data['context']['num_cpus']} CPUs  {data['co
 print(f"{'benchmark':40} {'time':>12} {'ratio':>8}  baseline")
 for name, b in rows.items():
     group = name.rsplit("/", 1)[0]
-    base = group + "/value" if name.startswith("call/") else group + "/wave"
+    base = {"call": group + "/value", "text": group + "/wave", "dispatch": "dispatch/command"}[name.split("/")[0]]
     t = ns(b)
     unit = f"{t:,.0f} ns" if t < 1e5 else f"{t/1e3:,.1f} us"
     ratio = t / ns(rows[base]) if base in rows else float("nan")
