@@ -14,6 +14,7 @@
 ///     auto sum = container->call("add", {Value::s32(1), Value::s32(2)});   // s32 3
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -225,6 +226,41 @@ class ContainerBuilder {
   std::shared_ptr<detail::ContainerSpec> spec_;
 };
 
+namespace detail {
+/// Typed calls of common signatures go through a native fast path that skips
+/// `Value`s; these mirror its shapes and values (see native/src/fast_call.rs).
+enum FastShape : uint32_t {
+  kNoFastPath = 0,
+  kS32S32ToS32 = 1,
+  kS32ToS32 = 2,
+  kS64S64ToS64 = 3,
+  kF64F64ToF64 = 4,
+  kU32U32ToU32 = 5,
+  kUnitToUnit = 6,
+  kStringToString = 7,
+  kStringToUnit = 8,
+  kUnitToString = 9,
+  kBytesToBytes = 10,
+};
+union FastValue {
+  int32_t s32;
+  uint32_t u32;
+  int64_t s64;
+  double f64;
+  struct {
+    const uint8_t *data;
+    std::size_t len;
+  } slice;
+};
+/// An export resolved for fast calls; refreshed when the instance changes.
+struct FastTarget {
+  std::string name;
+  FastShape shape = kNoFastPath;
+  uint64_t generation = 0;
+  alignas(8) std::byte func[24]{};  // a wasmtime_component_func_t
+};
+}  // namespace detail
+
 /// A running instance of an Image. Move-only; owns its store and shares its host state.
 /// May move between threads, never used from two at once (the Registry's
 /// `SharedContainer` serializes access for you).
@@ -292,6 +328,13 @@ class Container {
 
   /// Implementation access for the library's own modules.
   detail::ContainerCore &core() { return *core_; }
+  /// For `TypedFunc`: whether export `name` has the signature of `shape`
+  /// (then `target` is ready for `call_fast`).
+  bool prepare_fast(detail::FastTarget &target);
+  /// For `TypedFunc`: a call through the fast path. A string or byte-list
+  /// result goes to `text` or `bytes`, a scalar to `result`. Errors as `call`.
+  Result<void> call_fast(detail::FastTarget &target, const detail::FastValue *args,
+                         detail::FastValue *result, std::string *text, std::vector<uint8_t> *bytes);
 
  private:
   friend class ContainerBuilder;

@@ -574,19 +574,65 @@ template <typename T>
 using call_param_t = typename call_param<T>::type;
 }  // namespace detail
 
+namespace detail {
+/// The native fast path a C++ signature can take, if any.
+template <typename Sig>
+struct FastShapeOf : std::integral_constant<FastShape, kNoFastPath> {};
+#define TAIRITSU_FAST_SHAPE(Sig, Shape) \
+  template <>                            \
+  struct FastShapeOf<Sig> : std::integral_constant<FastShape, Shape> {};
+TAIRITSU_FAST_SHAPE(int32_t(int32_t, int32_t), kS32S32ToS32)
+TAIRITSU_FAST_SHAPE(int32_t(int32_t), kS32ToS32)
+TAIRITSU_FAST_SHAPE(int64_t(int64_t, int64_t), kS64S64ToS64)
+TAIRITSU_FAST_SHAPE(double(double, double), kF64F64ToF64)
+TAIRITSU_FAST_SHAPE(uint32_t(uint32_t, uint32_t), kU32U32ToU32)
+TAIRITSU_FAST_SHAPE(void(), kUnitToUnit)
+TAIRITSU_FAST_SHAPE(std::string(std::string), kStringToString)
+TAIRITSU_FAST_SHAPE(std::string(std::string_view), kStringToString)
+TAIRITSU_FAST_SHAPE(void(std::string), kStringToUnit)
+TAIRITSU_FAST_SHAPE(void(std::string_view), kStringToUnit)
+TAIRITSU_FAST_SHAPE(std::string(), kUnitToString)
+TAIRITSU_FAST_SHAPE(std::vector<uint8_t>(std::vector<uint8_t>), kBytesToBytes)
+#undef TAIRITSU_FAST_SHAPE
+
+inline FastValue to_fast(int32_t v) { return {.s32 = v}; }
+inline FastValue to_fast(uint32_t v) { return {.u32 = v}; }
+inline FastValue to_fast(int64_t v) { return {.s64 = v}; }
+inline FastValue to_fast(double v) { return {.f64 = v}; }
+inline FastValue to_fast(std::string_view v) {
+  FastValue out;
+  out.slice = {reinterpret_cast<const uint8_t *>(v.data()), v.size()};
+  return out;
+}
+inline FastValue to_fast(const std::vector<uint8_t> &v) {
+  FastValue out;
+  out.slice = {v.data(), v.size()};
+  return out;
+}
+}  // namespace detail
+
 /// A guest export called with C++ types. Made by `Container::func`, which has
-/// checked the signature; valid while the container lives.
+/// checked the signature; valid while the container lives. Common signatures
+/// (two `int32_t`s to one, strings and byte lists in and out, ...) take a
+/// native fast path that skips `Value`s; the rest convert through `Value`s.
 template <typename Sig>
 class TypedFunc;
 
 template <typename R, typename... Args>
 class TypedFunc<R(Args...)> {
  public:
-  TypedFunc(Container &container, std::string name) : container_(&container), name_(std::move(name)) {}
+  TypedFunc(Container &container, std::string name) : container_(&container), name_(std::move(name)) {
+    fast_.name = name_;
+    fast_.shape = detail::FastShapeOf<R(std::decay_t<Args>...)>::value;
+    if (!container.prepare_fast(fast_)) fast_.shape = detail::kNoFastPath;
+  }
 
   /// Calls the export. Errors as `Container::call`. Owned resources are
   /// passed by moving them in.
   Result<R> operator()(detail::call_param_t<std::decay_t<Args>>... args) const {
+    if constexpr (detail::FastShapeOf<R(std::decay_t<Args>...)>::value != detail::kNoFastPath) {
+      if (fast_.shape != detail::kNoFastPath) return call_fast(args...);
+    }
     std::array<Value, sizeof...(Args)> values{WitTraits<std::decay_t<Args>>::to_value(
         static_cast<detail::call_param_t<std::decay_t<Args>>>(args))...};
     auto result = container_->call(name_, std::span<const Value>(values.data(), values.size()));
@@ -599,8 +645,34 @@ class TypedFunc<R(Args...)> {
   }
 
  private:
+  template <typename... A>
+  Result<R> call_fast(const A &...args) const {
+    std::array<detail::FastValue, sizeof...(A)> flat{detail::to_fast(args)...};
+    detail::FastValue scalar{};
+    if constexpr (std::is_same_v<R, std::string>) {
+      std::string text;
+      auto r = container_->call_fast(fast_, flat.data(), &scalar, &text, nullptr);
+      if (!r) return std::move(r).error();
+      return text;
+    } else if constexpr (std::is_same_v<R, std::vector<uint8_t>>) {
+      std::vector<uint8_t> bytes;
+      auto r = container_->call_fast(fast_, flat.data(), &scalar, nullptr, &bytes);
+      if (!r) return std::move(r).error();
+      return bytes;
+    } else {
+      auto r = container_->call_fast(fast_, flat.data(), &scalar, nullptr, nullptr);
+      if (!r) return std::move(r).error();
+      if constexpr (std::is_void_v<R>) return Result<R>();
+      else if constexpr (std::is_same_v<R, int32_t>) return scalar.s32;
+      else if constexpr (std::is_same_v<R, uint32_t>) return scalar.u32;
+      else if constexpr (std::is_same_v<R, int64_t>) return scalar.s64;
+      else return scalar.f64;
+    }
+  }
+
   Container *container_;
   std::string name_;
+  mutable detail::FastTarget fast_;
 };
 
 namespace detail {

@@ -40,6 +40,46 @@ void tairitsu_store_trap_on_grow_failure(wasmtime_context_t *context, int64_t me
 int32_t tairitsu_wit_resolve(const uint8_t *path, size_t path_len, const uint8_t *world,
                              size_t world_len, tairitsu_bytes *out, tairitsu_bytes *error);
 
+/* Fast calls: typed calls of common signatures through Wasmtime's TypedFunc,
+ * without the C API's generic values (see native/src/fast_call.rs). */
+enum {
+  TAIRITSU_SHAPE_S32_S32_TO_S32 = 1,
+  TAIRITSU_SHAPE_S32_TO_S32 = 2,
+  TAIRITSU_SHAPE_S64_S64_TO_S64 = 3,
+  TAIRITSU_SHAPE_F64_F64_TO_F64 = 4,
+  TAIRITSU_SHAPE_U32_U32_TO_U32 = 5,
+  TAIRITSU_SHAPE_UNIT_TO_UNIT = 6,
+  TAIRITSU_SHAPE_STRING_TO_STRING = 7,
+  TAIRITSU_SHAPE_STRING_TO_UNIT = 8,
+  TAIRITSU_SHAPE_UNIT_TO_STRING = 9,
+  TAIRITSU_SHAPE_BYTES_TO_BYTES = 10,
+};
+
+typedef struct tairitsu_slice {
+  const uint8_t *data;
+  size_t len;
+} tairitsu_slice;
+
+/* One argument or scalar result; the shape says which member. */
+typedef union tairitsu_flat {
+  int32_t s32;
+  uint32_t u32;
+  int64_t s64;
+  double f64;
+  tairitsu_slice slice;
+} tairitsu_flat;
+
+/* 1 when `func` has the signature `shape` stands for, else 0. */
+int32_t tairitsu_fast_check(const wasmtime_component_func_t *func, wasmtime_context_t *context,
+                            uint32_t shape);
+
+/* Calls `func` (checked with tairitsu_fast_check) with `args`; a scalar result
+ * goes to `result`, a string or list<u8> result to `owned`. NULL on success. */
+wasmtime_error_t *tairitsu_fast_call(const wasmtime_component_func_t *func,
+                                     wasmtime_context_t *context, uint32_t shape,
+                                     const tairitsu_flat *args, tairitsu_flat *result,
+                                     tairitsu_bytes *owned);
+
 #ifdef __cplusplus
 }
 #endif

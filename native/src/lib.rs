@@ -6,5 +6,6 @@
 pub use wasmtime_c_api::*;
 
 mod componentize;
+mod fast_call;
 mod limits;
 mod wit;

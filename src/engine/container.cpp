@@ -3,6 +3,8 @@
 #include <cmath>
 
 #include "engine/container_core.hpp"
+#include "tairitsu_native.h"
+#include "values/text_common.hpp"
 #include "tairitsu/guest_init.hpp"
 
 namespace tairitsu {
@@ -67,6 +69,7 @@ Result<void> ContainerCore::instantiate() {
   }
 
   store.reset(wasmtime_store_new(engine, this, nullptr));
+  ++generation;
   store_link = std::make_shared<StoreLink>(StoreLink{context()});
   const Limits &l = s.limits;
   if (l.memory_bytes || l.table_elements || l.instances) {
@@ -304,6 +307,74 @@ Result<Value> Container::call(std::string_view export_name, std::span<const Valu
     return std::move(out).error().with_context(what());
   }
   return out;
+}
+
+namespace {
+
+static_assert(sizeof(detail::FastValue) == sizeof(tairitsu_flat) &&
+              alignof(detail::FastValue) == alignof(tairitsu_flat));
+static_assert(sizeof(wasmtime_component_func_t) <= sizeof(detail::FastTarget::func));
+static_assert(int{detail::kS32S32ToS32} == TAIRITSU_SHAPE_S32_S32_TO_S32 &&
+              int{detail::kBytesToBytes} == TAIRITSU_SHAPE_BYTES_TO_BYTES &&
+              int{detail::kStringToString} == TAIRITSU_SHAPE_STRING_TO_STRING &&
+              int{detail::kUnitToString} == TAIRITSU_SHAPE_UNIT_TO_STRING);
+
+wasmtime_component_func_t *func_of(detail::FastTarget &target) {
+  return reinterpret_cast<wasmtime_component_func_t *>(target.func);
+}
+
+// Points `target` at the export in the current instance.
+bool resolve_fast(detail::ContainerCore &core, detail::FastTarget &target) {
+  auto found = core.image().functions.find(target.name);
+  if (found == core.image().functions.end() || !core.store) return false;
+  if (!wasmtime_component_instance_get_func(&core.instance, core.context(), found->second.index.get(),
+                                            func_of(target))) {
+    return false;
+  }
+  target.generation = core.generation;
+  return true;
+}
+
+}  // namespace
+
+bool Container::prepare_fast(detail::FastTarget &target) {
+  if (target.shape == detail::kNoFastPath || !resolve_fast(*core_, target)) return false;
+  return tairitsu_fast_check(func_of(target), core_->context(), target.shape) == 1;
+}
+
+Result<void> Container::call_fast(detail::FastTarget &target, const detail::FastValue *args,
+                                  detail::FastValue *result, std::string *text,
+                                  std::vector<uint8_t> *bytes) {
+  detail::ContainerCore &core = *core_;
+  auto what = [&] { return "calling '" + target.name + "'"; };
+  if (core.state == ContainerState::Failed || core.state == ContainerState::Stopped) {
+    return check_callable(core, what());
+  }
+  if (target.generation != core.generation && !resolve_fast(core, target)) {
+    return Error(ErrorCode::Internal, what() + ": the export is missing from the instance");
+  }
+  if (target.shape == detail::kStringToString || target.shape == detail::kStringToUnit) {
+    std::string_view s(reinterpret_cast<const char *>(args[0].slice.data), args[0].slice.len);
+    if (std::size_t at = detail::utf8_error_offset(s); at != std::string_view::npos) {
+      return Error(ErrorCode::InvalidInput,
+                   what() + ": the string argument is not valid UTF-8 (byte " + std::to_string(at) + ")");
+    }
+  }
+  core.arm_limits();
+  tairitsu_bytes owned{nullptr, 0};
+  wasmtime_error_t *err = tairitsu_fast_call(func_of(target), core.context(), target.shape,
+                                             reinterpret_cast<const tairitsu_flat *>(args),
+                                             reinterpret_cast<tairitsu_flat *>(result), &owned);
+  if (err) {
+    return core.fail(err, what());
+  }
+  core.state = ContainerState::Running;
+  if (owned.data) {
+    if (text) text->assign(reinterpret_cast<const char *>(owned.data), owned.len);
+    if (bytes) bytes->assign(owned.data, owned.data + owned.len);
+  }
+  tairitsu_bytes_free(&owned);
+  return {};
 }
 
 Result<std::string> Container::call_text(std::string_view export_name,

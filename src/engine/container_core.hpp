@@ -86,6 +86,8 @@ struct ContainerCore {
   /// Shared with the resource handles made in `store`; cleared when it goes.
   std::shared_ptr<StoreLink> store_link;
   wasmtime_component_instance_t instance{};
+  /// Counts instantiations, so that cached function handles know when they are stale.
+  uint64_t generation = 0;
   ContainerState state = ContainerState::Created;
   std::optional<Error> failure;
   /// Handles named in text calls ("handle-7"); a fresh instance starts with none.

@@ -114,3 +114,76 @@ TEST(Typed, AHostSignatureThatDoesNotFitTrapsNamingBothTypes) {
 
 }  // namespace
 }  // namespace tairitsu
+
+namespace tairitsu {
+namespace {
+
+using namespace testing;
+
+// Common signatures take the native fast path; it must behave exactly as the
+// Value path: limits, traps, restarts, bad input.
+TEST(TypedFastPath, TrapsFailTheContainerAndRestartRefreshesTheHandle) {
+  auto built = showcase_builder().build();
+  ASSERT_TRUE(built) << built.error();
+  auto fail = built->func<void(std::string_view)>(api("fail"));  // kStringToUnit
+  ASSERT_TRUE(fail) << fail.error();
+  auto r = (*fail)("on purpose");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code(), ErrorCode::Trap);
+  EXPECT_EQ(built->state(), ContainerState::Failed);
+  auto greet = built->func<std::string(std::string_view)>("greet");
+  ASSERT_TRUE(greet);
+  EXPECT_EQ((*greet)("x").error().code(), ErrorCode::InvalidState);
+  ASSERT_TRUE(built->restart());
+  EXPECT_EQ(*(*greet)("again"), "Hello, again!");  // the handle follows the new instance
+}
+
+TEST(TypedFastPath, InvalidUtf8IsRefusedBeforeTheGuestRuns) {
+  auto built = showcase_builder().build();
+  ASSERT_TRUE(built);
+  auto greet = built->func<std::string(std::string_view)>("greet");
+  ASSERT_TRUE(greet);
+  auto r = (*greet)(std::string_view("\xff\xfe", 2));
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code(), ErrorCode::InvalidInput);
+  EXPECT_NE(r.error().message().find("not valid UTF-8"), std::string::npos) << r.error();
+  EXPECT_NE(built->state(), ContainerState::Failed);
+}
+
+TEST(TypedFastPath, LimitsApply) {
+  auto built = ContainerBuilder(fixture_image("spin.wasm")).limits({.fuel = 100'000}).build();
+  ASSERT_TRUE(built) << built.error();
+  auto spin = built->func<void()>("spin");  // kUnitToUnit
+  ASSERT_TRUE(spin) << spin.error();
+  auto r = (*spin)();
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code(), ErrorCode::LimitExceeded) << r.error();
+  EXPECT_NE(r.error().message().find("fuel limit of 100000 units exhausted"), std::string::npos) << r.error();
+}
+
+TEST(TypedFastPath, ByteListsAndStringsCrossInOnePiece) {
+  auto image = Image::from_file(fixture_path("bench_guest.wasm"));
+  ASSERT_TRUE(image) << image.error();
+  auto built = ContainerBuilder(*image)
+                   .define<int32_t(int32_t)>("tairitsu:bench/host@0.1.0#bounce", [](int32_t x) { return x + 1; })
+                   .build();
+  ASSERT_TRUE(built) << built.error();
+  auto echo_bytes = built->func<std::vector<uint8_t>(std::vector<uint8_t>)>("echo-bytes");
+  ASSERT_TRUE(echo_bytes);
+  std::vector<uint8_t> bytes(65536);
+  for (std::size_t i = 0; i < bytes.size(); ++i) bytes[i] = static_cast<uint8_t>(i * 7);
+  EXPECT_EQ(*(*echo_bytes)(bytes), bytes);
+  EXPECT_EQ(*(*echo_bytes)({}), std::vector<uint8_t>{});
+  auto echo = built->func<std::string(std::string)>("echo");
+  ASSERT_TRUE(echo);
+  EXPECT_EQ(*(*echo)(std::string("caf\xc3\xa9")), "caf\xc3\xa9");
+  EXPECT_EQ(*(*echo)(std::string()), "");
+  auto round_trip = built->func<int32_t(int32_t)>("round-trip");
+  ASSERT_TRUE(round_trip);
+  EXPECT_EQ(*(*round_trip)(20), 42);
+  // The same exports through Values agree.
+  EXPECT_EQ(built->call("round-trip", {Value::s32(20)})->as_s32(), 42);
+}
+
+}  // namespace
+}  // namespace tairitsu
