@@ -80,16 +80,19 @@ Result<void> ContainerCore::instantiate() {
                                         limit_or_default(l.table_elements),
                                         limit_or_default(l.instances));
   }
-  // A WASI context is always installed, granting only what the spec grants:
-  // Wasmtime requires one whenever a WASI function runs.
-  auto wasi = make_wasi_config(s, *this);
-  if (!wasi) {
-    return std::move(wasi).error();
-  }
-  if (auto r = check(wasmtime_context_set_wasi(context(), *wasi), ErrorCode::InvalidInput,
-                     "configuring WASI");
-      !r) {
-    return r;
+  // With WASI linked, a WASI context grants only what the spec grants
+  // (Wasmtime requires one whenever a WASI function runs). Without WASI no
+  // WASI function can run, and the context would only cost creation time.
+  if (s.wasi) {
+    auto wasi = make_wasi_config(s, *this);
+    if (!wasi) {
+      return std::move(wasi).error();
+    }
+    if (auto r = check(wasmtime_context_set_wasi(context(), *wasi), ErrorCode::InvalidInput,
+                       "configuring WASI");
+        !r) {
+      return r;
+    }
   }
   arm_limits();
 
@@ -250,13 +253,19 @@ Result<Value> Container::call(std::string_view export_name, std::span<const Valu
   if (core.state == ContainerState::Failed || core.state == ContainerState::Stopped) {
     return std::move(check_callable(core, what())).error();
   }
-  auto found = core.spec->image.find_export(export_name);
-  if (!found) {
-    return std::move(found).error().with_context(what() + " in container '" + core.name + "'");
+  const auto &functions = core.image().functions;
+  auto exact = functions.find(export_name);
+  if (exact == functions.end()) {
+    auto found = core.spec->image.find_export(export_name);
+    if (!found) {
+      return std::move(found).error().with_context(what() + " in container '" + core.name + "'");
+    }
+    exact = functions.find((*found)->name);
   }
-  const WorldItem &item = **found;
+  const detail::ExportedFunction &fn = exact->second;
+  const WorldItem &item = *fn.item;
   const FunctionType &type = *item.function;
-  if (type.contains_async_value()) {
+  if (fn.carries_async_values) {
     return Error(ErrorCode::Unsupported,
                  what() + ": its type " + type.to_string() +
                      " carries a stream, future or error-context, which cannot cross "
@@ -270,6 +279,9 @@ Result<Value> Container::call(std::string_view export_name, std::span<const Valu
   }
   for (std::size_t i = 0; i < args.size(); ++i) {
     const Param &p = type.params[i];
+    if (fn.scalar_params && args[i].kind() == p.type.kind()) {
+      continue;  // a number or bool of the right kind is all there is to check
+    }
     std::string where;
     if (!value_matches(args[i], p.type, &where)) {
       return Error(ErrorCode::TypeMismatch,
@@ -285,7 +297,6 @@ Result<Value> Container::call(std::string_view export_name, std::span<const Valu
     detail::value_to_capi(args[i], cargs[i]);
   }
 
-  const auto &fn = core.image().functions.find(item.name)->second;
   wasmtime_component_func_t func;
   if (!wasmtime_component_instance_get_func(&core.instance, core.context(), fn.index.get(),
                                             &func)) {

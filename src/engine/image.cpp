@@ -198,7 +198,10 @@ Result<Image> ImageState::make(const Engine &engine, ComponentPtr component, Ima
     ExportIndexPtr index(wasmtime_component_get_export_index(
         component.get(), parent.get(), item.item_name.data(), item.item_name.size()));
     if (index) {
-      state->functions.emplace(item.name, ExportedFunction{&item, std::move(index)});
+      bool scalars = std::all_of(item.function->params.begin(), item.function->params.end(),
+                                 [](const Param &p) { return p.type.kind() <= TypeKind::F64; });
+      state->functions.emplace(item.name, ExportedFunction{&item, std::move(index),
+                                                           item.function->contains_async_value(), scalars});
     }
   }
   state->component = std::move(component);

@@ -14,6 +14,9 @@ namespace tairitsu::detail {
 struct ExportedFunction {
   const WorldItem *item;
   ExportIndexPtr index;  ///< valid for every instance of the component
+  /// Facts about the signature that every call would otherwise work out again.
+  bool carries_async_values = false;
+  bool scalar_params = false;  ///< only numbers and bools: nothing to check beyond the kind
 };
 
 /// An imported item: a root function or a member of an imported interface.
