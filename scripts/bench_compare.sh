@@ -13,27 +13,36 @@ target_dir="${XDG_CACHE_HOME:-$HOME/.cache}/tairitsu/native"
 (cd native && CARGO_TARGET_DIR="$target_dir" cargo build --release --locked --quiet --example wasmtime_baseline)
 
 guest=build/dev/fixtures/bench_guest.wasm
-out=build/dev/bench/compare.json
-./build/dev/bench/tairitsu_bench --benchmark_filter='^compare/' --benchmark_min_time=0.5 \
-  --benchmark_out="$out" --benchmark_out_format=json >/dev/null
-"$target_dir/release/examples/wasmtime_baseline" "$guest" > build/dev/bench/baseline.tsv
+rounds=${BENCH_ROUNDS:-3}
+# The two programs take turns, $rounds times; each figure is the median over
+# the rounds, so that a slow moment of a shared machine does not decide a ratio.
+for round in $(seq 1 "$rounds"); do
+  echo "round $round of $rounds" >&2
+  ./build/dev/bench/tairitsu_bench --benchmark_filter='^compare/' --benchmark_min_time=0.3 \
+    --benchmark_repetitions=3 --benchmark_report_aggregates_only=true \
+    --benchmark_out="build/dev/bench/compare-$round.json" --benchmark_out_format=json >/dev/null
+  "$target_dir/release/examples/wasmtime_baseline" "$guest" > "build/dev/bench/baseline-$round.tsv"
+done
 
-python3 - "$out" build/dev/bench/baseline.tsv <<'PY'
-import json, sys
-data = json.load(open(sys.argv[1]))
+python3 - "$rounds" <<'PY'
+import json, statistics, sys
+rounds = int(sys.argv[1])
 unit = {"ns": 1, "us": 1e3, "ms": 1e6}
-t = {}
-for b in data["benchmarks"]:
-    name = b["name"].removeprefix("compare/")
-    t[name] = b["real_time"] * unit[b["time_unit"]]
-    if "bytes_per_container" in b: t["density/tairitsu"] = b["bytes_per_container"]
-    if "items_per_second" in b:
-        threads = b["name"].rsplit(":", 1)[-1]
-        t[f"threads/tairitsu-{threads}"] = b["items_per_second"]
-r = {}
-for line in open(sys.argv[2]):
-    name, value, _ = line.rstrip("\n").split("\t")
-    r[name] = float(value)
+tr, rr = {}, {}
+for k in range(1, rounds + 1):
+    data = json.load(open(f"build/dev/bench/compare-{k}.json"))
+    for b in data["benchmarks"]:  # medians of 3 repetitions (the Rust side: medians of 20 batches)
+        if b.get("aggregate_name", "median") != "median": continue
+        name = b.get("run_name", b["name"]).removeprefix("compare/")
+        tr.setdefault(name, []).append(b["real_time"] * unit[b["time_unit"]])
+        if "bytes_per_container" in b: tr.setdefault("density/tairitsu", []).append(b["bytes_per_container"])
+        if "items_per_second" in b:
+            tr.setdefault(f"threads/tairitsu-{name.rsplit(':', 1)[-1]}", []).append(b["items_per_second"])
+    for line in open(f"build/dev/bench/baseline-{k}.tsv"):
+        name, value, _ = line.rstrip("\n").split("\t")
+        rr.setdefault(name, []).append(float(value))
+t = {k: statistics.median(v) for k, v in tr.items()}
+r = {k: statistics.median(v) for k, v in rr.items()}
 
 def ns(v): return f"{v:,.0f} ns" if v < 1e5 else f"{v/1e3:,.1f} us" if v < 1e8 else f"{v/1e6:,.1f} ms"
 rows = [  # figure, value, baseline name, baseline value, target ratio (figure/baseline <= target), what
@@ -49,7 +58,7 @@ rows = [  # figure, value, baseline name, baseline value, target ratio (figure/b
     ("image/tairitsu-precompiled", t["image/tairitsu-precompiled"], "image/tairitsu-compile", t["image/tairitsu-compile"], 1 / 20),
     ("image/rust-deserialize", r["image/rust-deserialize"], "image/rust-compile", r["image/rust-compile"], None),
 ]
-print(f"{data['context']['date']}  {data['context']['num_cpus']} CPUs")
+print(f"{data['context']['date']}  {data['context']['num_cpus']} CPUs  medians of {rounds} alternating rounds")
 print(f"{'figure':32} {'value':>12}  {'baseline':32} {'value':>12} {'ratio':>8}  target")
 for name, v, base, bv, target in rows:
     ratio = v / bv
