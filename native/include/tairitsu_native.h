@@ -80,6 +80,17 @@ wasmtime_error_t *tairitsu_fast_call(const wasmtime_component_func_t *func,
                                      const tairitsu_flat *args, tairitsu_flat *result,
                                      tairitsu_bytes *owned);
 
+/* A component's imports resolved against a linker once (the C API has no
+ * component InstancePre). The linker must not change afterwards. */
+typedef struct tairitsu_instance_pre tairitsu_instance_pre;
+wasmtime_error_t *tairitsu_instance_pre_new(const wasmtime_component_linker_t *linker,
+                                            const wasmtime_component_t *component,
+                                            tairitsu_instance_pre **out);
+wasmtime_error_t *tairitsu_instance_pre_instantiate(const tairitsu_instance_pre *pre,
+                                                    wasmtime_context_t *context,
+                                                    wasmtime_component_instance_t *instance_out);
+void tairitsu_instance_pre_delete(tairitsu_instance_pre *pre);
+
 #ifdef __cplusplus
 }
 #endif

@@ -7,5 +7,6 @@ pub use wasmtime_c_api::*;
 
 mod componentize;
 mod fast_call;
+mod instance_pre;
 mod limits;
 mod wit;

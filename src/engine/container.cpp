@@ -40,32 +40,23 @@ Result<void> ContainerCore::instantiate() {
   const ImageState &img = image();
   wasm_engine_t *engine = img.engine.state()->raw();
 
-  bindings.clear();
-  resource_bindings.clear();
   text_handles = ResourceTable();
   instance = {};
   reset_store();
-  linker.reset(wasmtime_component_linker_new(engine));
-  if (s.wasi) {
-    if (auto r = check(wasmtime_component_linker_add_wasip2(linker.get()), ErrorCode::LinkError,
-                       "linking WASI");
-        !r) {
-      return r;
+  // Containers of one spec share its linker; a guest initializer may add to
+  // the linker, so a spec with one links afresh for each instance.
+  if (s.initializer) {
+    auto made = prepare_linker(s);
+    if (!made) return std::move(made).error();
+    prepared = std::move(*made);
+  } else if (!prepared) {
+    std::lock_guard lock(s.prepared->mutex);
+    if (!s.prepared->linker) {
+      auto made = prepare_linker(s);
+      if (!made) return std::move(made).error();
+      s.prepared->linker = std::move(*made);
     }
-  }
-  if (s.trap_unknown_imports) {
-    plan_import_stubs(*this);
-  }
-  if (auto r = link_host_items(*this); !r) {
-    return r;
-  }
-  if (needs_engine_stubs) {
-    if (auto r = check(wasmtime_component_linker_define_unknown_imports_as_traps(
-                           linker.get(), img.component.get()),
-                       ErrorCode::LinkError, "linking unknown imports as traps");
-        !r) {
-      return r;
-    }
+    prepared = s.prepared->linker;
   }
 
   store.reset(wasmtime_store_new(engine, this, nullptr));
@@ -97,14 +88,16 @@ Result<void> ContainerCore::instantiate() {
   arm_limits();
 
   if (s.initializer) {
-    GuestInitContext init{linker.get(), context(), img.component.get(), name};
+    GuestInitContext init{prepared->linker.get(), context(), img.component.get(), name};
     if (auto r = s.initializer(init); !r) {
       return std::move(r).error().with_context("guest initializer");
     }
   }
 
   wasmtime_error_t *err =
-      wasmtime_component_linker_instantiate(linker.get(), context(), img.component.get(), &instance);
+      prepared->pre ? tairitsu_instance_pre_instantiate(prepared->pre.get(), context(), &instance)
+                    : wasmtime_component_linker_instantiate(prepared->linker.get(), context(),
+                                                            img.component.get(), &instance);
   if (err) {
     Error e = fail(err, "instantiating");
     if (e.code() == ErrorCode::Trap &&

@@ -128,6 +128,7 @@ wasmtime_error_t *host_function_callback(void *env, wasmtime_context_t *context,
                                          wasmtime_component_val_t *args, size_t nargs,
                                          wasmtime_component_val_t *results, size_t nresults) {
   auto *binding = static_cast<HostBinding *>(env);
+  auto *core = static_cast<ContainerCore *>(wasmtime_context_get_data(context));
   const std::string &name = binding->def->full_name;
   auto trap = [&](const std::string &message) {
     std::string text = "host function '" + name + "' failed: " + message;
@@ -136,13 +137,13 @@ wasmtime_error_t *host_function_callback(void *env, wasmtime_context_t *context,
   std::vector<Value> values;
   values.reserve(nargs);
   for (std::size_t i = 0; i < nargs; ++i) {
-    auto v = value_from_capi(args[i], binding->core->store_link);
+    auto v = value_from_capi(args[i], core->store_link);
     if (!v) {
       return trap(v.error().message());
     }
     values.push_back(std::move(*v));
   }
-  HostContext host(*binding->core, context, name, binding->type ? &*binding->type : nullptr);
+  HostContext host(*core, context, name, binding->type ? &*binding->type : nullptr);
   Result<Value> result = [&]() -> Result<Value> {
     try {
       return binding->def->function(host, values);
@@ -177,7 +178,8 @@ wasmtime_error_t *resource_destructor_callback(void *env, wasmtime_context_t *co
   if (!binding->def->destructor) {
     return nullptr;
   }
-  HostContext host(*binding->core, context, binding->def->full_name);
+  auto *core = static_cast<ContainerCore *>(wasmtime_context_get_data(context));
+  HostContext host(*core, context, binding->def->full_name);
   auto done = binding->def->destructor(host, rep);
   if (!done) {
     std::string text =
@@ -198,11 +200,10 @@ Result<void> check(wasmtime_error_t *error, ErrorCode code, std::string_view wha
   return {};
 }
 
-// Defines the host's functions and resources in the linker, one interface at a time.
-void plan_import_stubs(ContainerCore &core) {
-  core.stub_functions.clear();
-  core.stub_resources.clear();
-  core.needs_engine_stubs = false;
+namespace {
+
+// Plans trap stubs for the imports nobody provides (with trap_unknown_imports).
+void plan_import_stubs(PreparedLinker &core) {
   for (const WorldItem *item : missing_imports(*core.spec)) {
     if (item->kind == WorldItem::Kind::Resource) {
       core.stub_resources.push_back({item->name, item->interface_name, item->item_name, {},
@@ -223,7 +224,8 @@ void plan_import_stubs(ContainerCore &core) {
   }
 }
 
-Result<void> link_host_items(ContainerCore &core) {
+// Defines the host's functions and resources in the linker, one interface at a time.
+Result<void> link_host_items(PreparedLinker &core) {
   const ContainerSpec &spec = *core.spec;
   std::vector<const HostFunctionDef *> functions;
   std::vector<const HostResourceDef *> resources;
@@ -276,7 +278,7 @@ Result<void> link_host_items(ContainerCore &core) {
       if (r.interface_name != iface || !outcome) {
         continue;
       }
-      auto binding = std::make_unique<ResourceBinding>(ResourceBinding{&core, &r});
+      auto binding = std::make_unique<ResourceBinding>(ResourceBinding{&r});
       ResourceTypePtr type(wasmtime_component_resource_type_new_host(r.type_id));
       outcome = check(wasmtime_component_linker_instance_add_resource(
                           target, r.item_name.data(), r.item_name.size(), type.get(),
@@ -297,7 +299,7 @@ Result<void> link_host_items(ContainerCore &core) {
                             "Wasmtime's C API, so such functions cannot be defined by the host");
         break;
       }
-      auto binding = std::make_unique<HostBinding>(HostBinding{&core, &f, std::move(type)});
+      auto binding = std::make_unique<HostBinding>(HostBinding{&f, std::move(type)});
       outcome = check(wasmtime_component_linker_instance_add_func(
                           target, f.item_name.data(), f.item_name.size(), host_function_callback,
                           binding.get(), no_finalizer),
@@ -315,6 +317,46 @@ Result<void> link_host_items(ContainerCore &core) {
   return {};
 }
 
+}  // namespace
+
+Result<std::shared_ptr<PreparedLinker>> prepare_linker(const ContainerSpec &spec) {
+  auto prepared = std::make_shared<PreparedLinker>();
+  prepared->spec = &spec;
+  const ContainerSpec &s = *prepared->spec;
+  const ImageState &img = *s.image.state();
+  prepared->linker.reset(wasmtime_component_linker_new(img.engine.state()->raw()));
+  if (s.wasi) {
+    if (auto r = check(wasmtime_component_linker_add_wasip2(prepared->linker.get()), ErrorCode::LinkError,
+                       "linking WASI");
+        !r) {
+      return std::move(r).error();
+    }
+  }
+  if (s.trap_unknown_imports) {
+    plan_import_stubs(*prepared);
+  }
+  if (auto r = link_host_items(*prepared); !r) {
+    return std::move(r).error();
+  }
+  if (prepared->needs_engine_stubs) {
+    if (auto r = check(wasmtime_component_linker_define_unknown_imports_as_traps(prepared->linker.get(),
+                                                                                   img.component.get()),
+                       ErrorCode::LinkError, "linking unknown imports as traps");
+        !r) {
+      return std::move(r).error();
+    }
+  }
+  if (!s.initializer) {
+    tairitsu_instance_pre *pre = nullptr;
+    if (wasmtime_error_t *err =
+            tairitsu_instance_pre_new(prepared->linker.get(), img.component.get(), &pre)) {
+      return take_error(err, ErrorCode::LinkError).with_context("linking the image's imports");
+    }
+    prepared->pre.reset(pre);
+  }
+  return prepared;
+}
+
 }  // namespace detail
 
 ContainerBuilder::ContainerBuilder(Image image)
@@ -329,6 +371,7 @@ std::shared_ptr<detail::ContainerSpec> ContainerBuilder::mutable_spec() {
   // Containers built earlier keep the spec they were built with.
   if (spec_.use_count() > 1) {
     spec_ = std::make_shared<detail::ContainerSpec>(*spec_);
+    spec_->prepared = std::make_shared<detail::ContainerSpec::PreparedSlot>();  // links anew
   }
   return spec_;
 }

@@ -9,6 +9,7 @@
 #include "engine/bridge.hpp"
 #include "engine/image_state.hpp"
 #include "tairitsu/container.hpp"
+#include "tairitsu_native.h"
 
 namespace tairitsu::detail {
 
@@ -29,6 +30,8 @@ struct HostResourceDef {
 
 /// Everything a builder collects. Shared between a builder and the containers it
 /// built (for `restart()`); copied on write by the builder.
+struct PreparedLinker;
+
 struct ContainerSpec {
   Image image;
   std::string name;
@@ -51,6 +54,14 @@ struct ContainerSpec {
   GuestInitializer initializer;
   Limits limits;
 
+  /// The spec's linker, made by the first container and shared by the next.
+  /// A copied spec (the builder changed after a build) starts without one.
+  struct PreparedSlot {
+    std::mutex mutex;
+    std::shared_ptr<PreparedLinker> linker;
+  };
+  std::shared_ptr<PreparedSlot> prepared = std::make_shared<PreparedSlot>();
+
   explicit ContainerSpec(Image image) : image(std::move(image)) {}
 };
 
@@ -60,21 +71,23 @@ struct OutputBuffer {
   std::string text;
 };
 
-/// A host function as linked: what its callback needs to run.
+/// A host function as linked: what its callback needs to run. The container
+/// comes from the store's data, so one linker serves every container of a spec.
 struct HostBinding {
-  ContainerCore *core;
   const HostFunctionDef *def;
   std::optional<FunctionType> type;  // from the image's import, when it imports it
 };
 
 struct ResourceBinding {
-  ContainerCore *core;
   const HostResourceDef *def;
 };
 
-struct ContainerCore {
-  std::shared_ptr<const ContainerSpec> spec;
-  std::string name;
+/// What every container of one spec shares: a linker with WASI, the host's
+/// definitions and trap stubs, and the component pre-instantiated against it.
+struct PreparedLinker {
+  // The definitions the bindings point into. Not owned: whoever holds this
+  // (the spec's slot, a container) keeps the spec alive too.
+  const ContainerSpec *spec = nullptr;
   LinkerPtr linker;
   std::vector<std::unique_ptr<HostBinding>> bindings;
   std::vector<std::unique_ptr<ResourceBinding>> resource_bindings;
@@ -82,6 +95,19 @@ struct ContainerCore {
   std::vector<HostFunctionDef> stub_functions;
   std::vector<HostResourceDef> stub_resources;
   bool needs_engine_stubs = false;
+  CPtr<tairitsu_instance_pre, tairitsu_instance_pre_delete> pre;  // null with a guest initializer
+};
+
+/// Links a spec: WASI when asked, the host's definitions, stubs, and (unless
+/// the spec has a guest initializer, which may add to the linker) the
+/// pre-instantiated component.
+Result<std::shared_ptr<PreparedLinker>> prepare_linker(const ContainerSpec &spec);
+
+struct ContainerCore {
+  std::shared_ptr<const ContainerSpec> spec;
+  std::string name;
+  /// The spec's linker (shared with the spec's other containers).
+  std::shared_ptr<PreparedLinker> prepared;
   StorePtr store;
   /// Shared with the resource handles made in `store`; cleared when it goes.
   std::shared_ptr<StoreLink> store_link;
@@ -125,11 +151,6 @@ Result<void> check(wasmtime_error_t *error, ErrorCode code, std::string_view wha
 /// host's definitions provide.
 std::vector<const WorldItem *> missing_imports(const ContainerSpec &spec);
 
-/// Plans trap stubs for the missing imports (with trap_unknown_imports).
-void plan_import_stubs(ContainerCore &core);
-
-/// Defines the spec's host functions and resources, and the planned stubs, in the core's linker.
-Result<void> link_host_items(ContainerCore &core);
 
 /// Builds the WASI configuration of a spec; fails when a preopened directory cannot be opened.
 Result<wasi_config_t *> make_wasi_config(const ContainerSpec &spec, ContainerCore &core);
