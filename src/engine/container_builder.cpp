@@ -502,7 +502,12 @@ Result<Container> ContainerBuilder::build() const {
   // Every function of the world that carries stream/future/error-context values
   // and that the host is asked to serve is refused in link_host_items; here, the
   // imports nobody provides.
-  if (!spec.trap_unknown_imports && !spec.initializer) {
+  bool linked = false;  // a container of this spec was built: its imports were checked then
+  {
+    std::lock_guard lock(spec.prepared->mutex);
+    linked = spec.prepared->linker != nullptr;
+  }
+  if (!linked && !spec.trap_unknown_imports && !spec.initializer) {
     auto missing = detail::missing_imports(spec);
     if (!missing.empty()) {
       std::string list;
