@@ -13,26 +13,20 @@
 #include <iostream>
 
 #include "alltypes.hpp"
+#include "support.hpp"
 #include "tairitsu/tairitsu.hpp"
 
 using namespace tairitsu;
 
 namespace {
 
-template <typename T>
-T or_exit(Result<T> r) {
-  if (!r) {
-    std::cerr << r.error() << "\n";
-    std::exit(1);
-  }
-  return std::move(*r);
-}
+using bench::fixture;
+using bench::or_exit;
 
 /// The all-types guest; its `store` imports trap, which these calls never reach.
 Container &guest() {
   static Container container = [] {
-    const char *dir = std::getenv("TAIRITSU_FIXTURE_DIR");
-    auto image = or_exit(Image::from_file(std::string(dir ? dir : TAIRITSU_FIXTURE_DIR) + "/alltypes.wasm"));
+    auto image = or_exit(Image::from_file(fixture("alltypes.wasm")));
     return or_exit(ContainerBuilder(image).trap_unknown_imports().build());
   }();
   return container;

@@ -25,24 +25,18 @@
 #include <fstream>
 #include <iostream>
 
+#include "support.hpp"
 #include "tairitsu/tairitsu.hpp"
 
 using namespace tairitsu;
 
 namespace {
 
-template <typename T>
-T or_exit(Result<T> r) {
-  if (!r) {
-    std::cerr << r.error() << "\n";
-    std::exit(1);
-  }
-  return std::move(*r);
-}
+using bench::fixture;
+using bench::or_exit;
 
 std::vector<std::byte> guest_bytes() {
-  const char *dir = std::getenv("TAIRITSU_FIXTURE_DIR");
-  std::ifstream in(std::string(dir ? dir : TAIRITSU_FIXTURE_DIR) + "/bench_guest.wasm", std::ios::binary);
+  std::ifstream in(fixture("bench_guest.wasm"), std::ios::binary);
   std::vector<char> raw((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   if (raw.empty()) {
     std::cerr << "bench_guest.wasm not found\n";
