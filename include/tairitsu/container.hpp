@@ -148,6 +148,50 @@ using ResourceDestructor = std::function<Result<void>(HostContext &, uint32_t re
 /// for users who need Wasmtime itself (see tairitsu/guest_init.hpp).
 using GuestInitializer = std::function<Result<void>(GuestInitContext &)>;
 
+namespace detail {
+/// Typed calls of common signatures go through a native fast path that skips
+/// `Value`s; these mirror its shapes and values (see native/src/fast_call.rs).
+enum FastShape : uint32_t {
+  kNoFastPath = 0,
+  kS32S32ToS32 = 1,
+  kS32ToS32 = 2,
+  kS64S64ToS64 = 3,
+  kF64F64ToF64 = 4,
+  kU32U32ToU32 = 5,
+  kUnitToUnit = 6,
+  kStringToString = 7,
+  kStringToUnit = 8,
+  kUnitToString = 9,
+  kBytesToBytes = 10,
+};
+union FastValue {
+  int32_t s32;
+  uint32_t u32;
+  int64_t s64;
+  double f64;
+  struct {
+    const uint8_t *data;
+    std::size_t len;
+  } slice;
+};
+/// A typed host function's fast form (ContainerBuilder::define<Sig>): used
+/// when the image imports exactly `type`. A string or byte-list result is
+/// written to `scratch`, which `result->slice` then points into.
+struct FastHost {
+  FastShape shape = kNoFastPath;
+  FunctionType type;
+  std::function<Result<void>(HostContext &, const FastValue *args, FastValue *result, std::string &scratch)> call;
+};
+
+/// An export resolved for fast calls; refreshed when the instance changes.
+struct FastTarget {
+  std::string name;
+  FastShape shape = kNoFastPath;
+  uint64_t generation = 0;
+  alignas(8) std::byte func[24]{};  // a wasmtime_component_func_t
+};
+}  // namespace detail
+
 /// Collects a container's configuration. Copyable; `build()` can be called
 /// more than once to make several containers alike.
 class ContainerBuilder {
@@ -191,6 +235,8 @@ class ContainerBuilder {
   /// ("pkg:ns/iface@1.0.0#log", "pkg:ns/iface@1.0.0#[method]session.name").
   /// A later definition of the same name replaces an earlier one.
   ContainerBuilder &define_function(std::string full_name, HostFunction function);
+  /// As above, with a fast form for `define<Sig>`'s common signatures.
+  ContainerBuilder &define_function(std::string full_name, HostFunction function, detail::FastHost fast);
   /// Serves an import with a function that speaks text in `format`. The
   /// result text is read against the import's result type; a mismatch traps
   /// the guest with an error naming the import, the text and the type.
@@ -226,40 +272,6 @@ class ContainerBuilder {
   std::shared_ptr<detail::ContainerSpec> spec_;
 };
 
-namespace detail {
-/// Typed calls of common signatures go through a native fast path that skips
-/// `Value`s; these mirror its shapes and values (see native/src/fast_call.rs).
-enum FastShape : uint32_t {
-  kNoFastPath = 0,
-  kS32S32ToS32 = 1,
-  kS32ToS32 = 2,
-  kS64S64ToS64 = 3,
-  kF64F64ToF64 = 4,
-  kU32U32ToU32 = 5,
-  kUnitToUnit = 6,
-  kStringToString = 7,
-  kStringToUnit = 8,
-  kUnitToString = 9,
-  kBytesToBytes = 10,
-};
-union FastValue {
-  int32_t s32;
-  uint32_t u32;
-  int64_t s64;
-  double f64;
-  struct {
-    const uint8_t *data;
-    std::size_t len;
-  } slice;
-};
-/// An export resolved for fast calls; refreshed when the instance changes.
-struct FastTarget {
-  std::string name;
-  FastShape shape = kNoFastPath;
-  uint64_t generation = 0;
-  alignas(8) std::byte func[24]{};  // a wasmtime_component_func_t
-};
-}  // namespace detail
 
 /// A running instance of an Image. Move-only; owns its store and shares its host state.
 /// May move between threads, never used from two at once (the Registry's

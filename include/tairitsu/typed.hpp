@@ -724,9 +724,81 @@ Result<TypedFunc<Sig>> Container::func(std::string_view name) {
   return TypedFunc<Sig>(*this, (*item)->name);
 }
 
+namespace detail {
+/// A C++ argument from a fast value.
+template <typename T>
+T from_fast(const FastValue &v) {
+  if constexpr (std::is_same_v<T, int32_t>) return v.s32;
+  else if constexpr (std::is_same_v<T, uint32_t>) return v.u32;
+  else if constexpr (std::is_same_v<T, int64_t>) return v.s64;
+  else if constexpr (std::is_same_v<T, double>) return v.f64;
+  else if constexpr (std::is_same_v<T, std::string_view>) {
+    return std::string_view(reinterpret_cast<const char *>(v.slice.data), v.slice.len);
+  } else if constexpr (std::is_same_v<T, std::string>) {
+    return std::string(reinterpret_cast<const char *>(v.slice.data), v.slice.len);
+  } else {
+    static_assert(std::is_same_v<T, std::vector<uint8_t>>);
+    return std::vector<uint8_t>(v.slice.data, v.slice.data + v.slice.len);
+  }
+}
+
+/// The fast form of a typed host function of a fast shape.
+template <typename R, typename... Args, typename F>
+FastHost fast_host(F function) {
+  FastHost fast;
+  fast.shape = FastShapeOf<R(std::decay_t<Args>...)>::value;
+  if constexpr (FastShapeOf<R(std::decay_t<Args>...)>::value == kNoFastPath) {
+    return fast;
+  } else {
+  fast.type.params = {Param{"", WitTraits<std::decay_t<Args>>::type()}...};
+  if constexpr (!std::is_void_v<R>) fast.type.result = WitTraits<R>::type();
+  fast.call = [function](HostContext &, const FastValue *args, FastValue *result, std::string &scratch) -> Result<void> {
+    auto invoke = [&]<std::size_t... I>(std::index_sequence<I...>) {
+      return function(from_fast<std::decay_t<Args>>(args[I])...);
+    };
+    using Returned = decltype(invoke(std::index_sequence_for<Args...>{}));
+    auto store = [&](auto &&value) {
+      using V = std::decay_t<decltype(value)>;
+      if constexpr (std::is_same_v<V, std::string>) {
+        scratch = std::forward<decltype(value)>(value);
+        *result = to_fast(std::string_view(scratch));
+      } else if constexpr (std::is_same_v<V, std::vector<uint8_t>>) {
+        scratch.assign(reinterpret_cast<const char *>(value.data()), value.size());
+        *result = to_fast(std::string_view(scratch));
+      } else {
+        *result = to_fast(value);
+      }
+    };
+    if constexpr (std::is_same_v<Returned, Result<R>>) {
+      auto r = invoke(std::index_sequence_for<Args...>{});
+      if (!r) return std::move(r).error();
+      if constexpr (!std::is_void_v<R>) store(std::move(*r));
+    } else if constexpr (std::is_void_v<R>) {
+      invoke(std::index_sequence_for<Args...>{});
+    } else {
+      store(R(invoke(std::index_sequence_for<Args...>{})));
+    }
+    return {};
+  };
+  return fast;
+  }
+}
+
+template <typename Sig>
+struct FastHostOf;
+template <typename R, typename... Args>
+struct FastHostOf<R(Args...)> {
+  template <typename F>
+  static FastHost make(F function) {
+    return fast_host<R, Args...>(std::move(function));
+  }
+};
+}  // namespace detail
+
 template <typename Sig, typename F>
 ContainerBuilder &ContainerBuilder::define(std::string full_name, F function) {
-  return define_function(std::move(full_name), detail::TypedHost<Sig, F>{std::move(function)});
+  detail::FastHost fast = detail::FastHostOf<Sig>::make(function);
+  return define_function(std::move(full_name), detail::TypedHost<Sig, F>{std::move(function)}, std::move(fast));
 }
 
 namespace detail {

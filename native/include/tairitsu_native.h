@@ -80,6 +80,16 @@ wasmtime_error_t *tairitsu_fast_call(const wasmtime_component_func_t *func,
                                      const tairitsu_flat *args, tairitsu_flat *result,
                                      tairitsu_bytes *owned);
 
+/* A host function of a fast shape: arguments in `args`; a scalar result in
+ * `result`, a string or list<u8> result as `result->slice`, which must stay
+ * valid until the callback returns to the caller. NULL on success. */
+typedef wasmtime_error_t *(*tairitsu_fast_host_callback)(void *env, wasmtime_context_t *context,
+                                                         const tairitsu_flat *args,
+                                                         tairitsu_flat *result);
+wasmtime_error_t *tairitsu_linker_instance_add_fast_func(
+    wasmtime_component_linker_instance_t *instance, const char *name, size_t name_len,
+    uint32_t shape, tairitsu_fast_host_callback callback, void *env);
+
 /* A component's imports resolved against a linker once (the C API has no
  * component InstancePre). The linker must not change afterwards. */
 typedef struct tairitsu_instance_pre tairitsu_instance_pre;

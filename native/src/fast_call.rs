@@ -7,8 +7,13 @@
 //! copied in one piece. The shape is checked against the function's type once
 //! (`tairitsu_fast_check`); calls then skip that check.
 
-use wasmtime::component::{Func, TypedFunc};
-use wasmtime_c_api::{wasmtime_error_t, WasmtimeStoreContextMut};
+use std::ffi::c_void;
+
+use wasmtime::component::{Func, LinkerInstance, TypedFunc};
+use wasmtime::StoreContextMut;
+use wasmtime_c_api::{
+    wasmtime_component_linker_instance_t, wasmtime_error_t, WasmtimeStoreContextMut, WasmtimeStoreData,
+};
 
 use crate::componentize::TairitsuBytes;
 
@@ -34,7 +39,7 @@ pub union TairitsuFlat {
 macro_rules! shapes {
     ($($name:ident = $code:literal: ($($param:ty),*) -> ($($result:ty),*);)*) => {
         /// The signatures with a fast path; the numbers are `TAIRITSU_SHAPE_*` in the C header.
-        #[derive(Clone, Copy)]
+        #[derive(Clone, Copy, PartialEq)]
         enum Shape { $($name),* }
 
         impl Shape {
@@ -142,6 +147,106 @@ pub unsafe extern "C" fn tairitsu_fast_call(
         return Some(Box::new(wasmtime_error_t::from(wasmtime::Error::msg("unknown fast-call shape"))));
     };
     match call(shape, *func, store, args, result, owned) {
+        Ok(()) => None,
+        Err(e) => Some(Box::new(wasmtime_error_t::from(e))),
+    }
+}
+
+/// A host function of a fast shape, as C sees it: arguments in `args`, a
+/// scalar result in `result`, a string or byte result as `result.slice`
+/// (borrowed from the host until the callback returns). NULL on success.
+pub type TairitsuFastHostCallback = extern "C" fn(
+    env: *mut c_void,
+    store: WasmtimeStoreContextMut<'_>,
+    args: *const TairitsuFlat,
+    result: *mut TairitsuFlat,
+) -> Option<Box<wasmtime_error_t>>;
+
+struct HostEnv {
+    callback: TairitsuFastHostCallback,
+    env: *mut c_void,
+}
+// The environment is the host's; it promises to use it from any thread the store runs on.
+unsafe impl Send for HostEnv {}
+unsafe impl Sync for HostEnv {}
+
+impl HostEnv {
+    fn call(&self, store: StoreContextMut<'_, WasmtimeStoreData>, args: &[TairitsuFlat]) -> wasmtime::Result<TairitsuFlat> {
+        let mut result = TairitsuFlat { s64: 0 };
+        match (self.callback)(self.env, store, args.as_ptr(), &mut result) {
+            None => Ok(result),
+            Some(e) => Err((*e).into()),
+        }
+    }
+}
+
+fn slice_of(bytes: &[u8]) -> TairitsuFlat {
+    TairitsuFlat { slice: TairitsuSlice { data: bytes.as_ptr(), len: bytes.len() } }
+}
+
+unsafe fn owned_text(flat: TairitsuFlat) -> wasmtime::Result<String> {
+    Ok(text(flat.slice)?.to_owned())
+}
+
+/// Defines `name` in `instance` as a host function of `shape` that calls
+/// `callback(env, ...)`. NULL on success.
+#[no_mangle]
+pub unsafe extern "C" fn tairitsu_linker_instance_add_fast_func(
+    instance: &mut wasmtime_component_linker_instance_t<'_>,
+    name: *const u8,
+    name_len: usize,
+    shape: u32,
+    callback: TairitsuFastHostCallback,
+    env: *mut c_void,
+) -> Option<Box<wasmtime_error_t>> {
+    // `wasmtime_component_linker_instance_t` is a `#[repr(transparent)]` LinkerInstance.
+    let linker = &mut *(instance as *mut wasmtime_component_linker_instance_t<'_>
+        as *mut LinkerInstance<'_, WasmtimeStoreData>);
+    let name = match std::str::from_utf8(std::slice::from_raw_parts(name, name_len)) {
+        Ok(n) => n,
+        Err(_) => return Some(Box::new(wasmtime_error_t::from(wasmtime::Error::msg("a function name is not UTF-8")))),
+    };
+    let host = HostEnv { callback, env };
+    type Store<'a> = StoreContextMut<'a, WasmtimeStoreData>;
+    let result = match Shape::from_code(shape) {
+        Some(Shape::S32S32ToS32) => linker.func_wrap(name, move |s: Store<'_>, (a, b): (i32, i32)| {
+            Ok((host.call(s, &[TairitsuFlat { s32: a }, TairitsuFlat { s32: b }])?.s32,))
+        }),
+        Some(Shape::S32ToS32) => linker.func_wrap(name, move |s: Store<'_>, (a,): (i32,)| {
+            Ok((host.call(s, &[TairitsuFlat { s32: a }])?.s32,))
+        }),
+        Some(Shape::S64S64ToS64) => linker.func_wrap(name, move |s: Store<'_>, (a, b): (i64, i64)| {
+            Ok((host.call(s, &[TairitsuFlat { s64: a }, TairitsuFlat { s64: b }])?.s64,))
+        }),
+        Some(Shape::F64F64ToF64) => linker.func_wrap(name, move |s: Store<'_>, (a, b): (f64, f64)| {
+            Ok((host.call(s, &[TairitsuFlat { f64: a }, TairitsuFlat { f64: b }])?.f64,))
+        }),
+        Some(Shape::U32U32ToU32) => linker.func_wrap(name, move |s: Store<'_>, (a, b): (u32, u32)| {
+            Ok((host.call(s, &[TairitsuFlat { u32: a }, TairitsuFlat { u32: b }])?.u32,))
+        }),
+        Some(Shape::UnitToUnit) => linker.func_wrap(name, move |s: Store<'_>, (): ()| {
+            host.call(s, &[])?;
+            Ok(())
+        }),
+        Some(Shape::StringToString) => linker.func_wrap(name, move |s: Store<'_>, (a,): (String,)| {
+            let r = host.call(s, &[slice_of(a.as_bytes())])?;
+            Ok((owned_text(r)?,))
+        }),
+        Some(Shape::StringToUnit) => linker.func_wrap(name, move |s: Store<'_>, (a,): (String,)| {
+            host.call(s, &[slice_of(a.as_bytes())])?;
+            Ok(())
+        }),
+        Some(Shape::UnitToString) => linker.func_wrap(name, move |s: Store<'_>, (): ()| {
+            let r = host.call(s, &[])?;
+            Ok((owned_text(r)?,))
+        }),
+        Some(Shape::BytesToBytes) => linker.func_wrap(name, move |s: Store<'_>, (a,): (Vec<u8>,)| {
+            let r = host.call(s, &[slice_of(&a)])?;
+            Ok((bytes(r.slice).to_vec(),))
+        }),
+        None => Err(wasmtime::Error::msg("unknown fast-call shape")),
+    };
+    match result {
         Ok(()) => None,
         Err(e) => Some(Box::new(wasmtime_error_t::from(e))),
     }

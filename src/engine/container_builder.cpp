@@ -172,6 +172,41 @@ wasmtime_error_t *host_function_callback(void *env, wasmtime_context_t *context,
   return nullptr;
 }
 
+// A typed host function's fast form (see native/src/fast_call.rs).
+wasmtime_error_t *fast_host_callback(void *env, wasmtime_context_t *context, const tairitsu_flat *args,
+                                     tairitsu_flat *result) {
+  auto *binding = static_cast<HostBinding *>(env);
+  auto *core = static_cast<ContainerCore *>(wasmtime_context_get_data(context));
+  // Holds a string or byte result until Wasmtime has copied it, right after
+  // this returns; a nested host call on this thread finishes before then.
+  thread_local std::string scratch;
+  HostContext host(*core, context, binding->def->full_name, binding->type ? &*binding->type : nullptr);
+  Result<void> done = [&]() -> Result<void> {
+    try {
+      return binding->def->fast.call(host, reinterpret_cast<const FastValue *>(args),
+                                     reinterpret_cast<FastValue *>(result), scratch);
+    } catch (const std::exception &e) {
+      return Error(ErrorCode::Trap, std::string("exception: ") + e.what());
+    } catch (...) {
+      return Error(ErrorCode::Trap, "unknown exception");
+    }
+  }();
+  if (!done) {
+    std::string text = "host function '" + binding->def->full_name + "' failed: " + done.error().message();
+    return wasmtime_error_new(text.c_str());
+  }
+  return nullptr;
+}
+
+// The same parameter and result types, whatever the parameters are called.
+bool same_types(const FunctionType &a, const FunctionType &b) {
+  if (a.params.size() != b.params.size() || a.result != b.result || a.is_async != b.is_async) return false;
+  for (std::size_t i = 0; i < a.params.size(); ++i) {
+    if (!(a.params[i].type == b.params[i].type)) return false;
+  }
+  return true;
+}
+
 wasmtime_error_t *resource_destructor_callback(void *env, wasmtime_context_t *context,
                                                uint32_t rep) {
   auto *binding = static_cast<ResourceBinding *>(env);
@@ -219,7 +254,8 @@ void plan_import_stubs(PreparedLinker &core) {
            [name](HostContext &, std::span<const Value>) -> Result<Value> {
              return Error(ErrorCode::Trap, "unknown import '" + name +
                                                "' was called, but the host does not provide it");
-           }});
+           },
+           {}});
     }
   }
 }
@@ -299,10 +335,15 @@ Result<void> link_host_items(PreparedLinker &core) {
                             "Wasmtime's C API, so such functions cannot be defined by the host");
         break;
       }
+      // The fast form only where the image imports exactly its type: anywhere
+      // else the generic form reports the mismatch when the guest calls.
+      bool fast = f.fast.shape != kNoFastPath && type && same_types(*type, f.fast.type);
       auto binding = std::make_unique<HostBinding>(HostBinding{&f, std::move(type)});
-      outcome = check(wasmtime_component_linker_instance_add_func(
-                          target, f.item_name.data(), f.item_name.size(), host_function_callback,
-                          binding.get(), no_finalizer),
+      outcome = check(fast ? tairitsu_linker_instance_add_fast_func(target, f.item_name.data(), f.item_name.size(),
+                                                                    f.fast.shape, fast_host_callback, binding.get())
+                           : wasmtime_component_linker_instance_add_func(
+                                 target, f.item_name.data(), f.item_name.size(), host_function_callback,
+                                 binding.get(), no_finalizer),
                       ErrorCode::LinkError, "defining function '" + f.full_name + "'");
       core.bindings.push_back(std::move(binding));
     }
@@ -426,11 +467,15 @@ ContainerBuilder &ContainerBuilder::stderr_mode(StdioMode mode) {
   return *this;
 }
 ContainerBuilder &ContainerBuilder::define_function(std::string full_name, HostFunction function) {
+  return define_function(std::move(full_name), std::move(function), detail::FastHost{});
+}
+ContainerBuilder &ContainerBuilder::define_function(std::string full_name, HostFunction function,
+                                                    detail::FastHost fast) {
   auto [iface, item] = detail::split_item_name(full_name);
   auto spec = mutable_spec();
   std::erase_if(spec->functions, [&](const auto &f) { return f.full_name == full_name; });
-  spec->functions.push_back(
-      {std::move(full_name), std::move(iface), std::move(item), std::move(function)});
+  spec->functions.push_back({std::move(full_name), std::move(iface), std::move(item), std::move(function),
+                             std::move(fast)});
   return *this;
 }
 ContainerBuilder &ContainerBuilder::define_text_function(std::string full_name,

@@ -18,6 +18,7 @@ struct HostFunctionDef {
   std::string interface_name;  // empty at the root
   std::string item_name;
   HostFunction function;
+  detail::FastHost fast;  // shape kNoFastPath: none
 };
 
 struct HostResourceDef {

@@ -185,5 +185,44 @@ TEST(TypedFastPath, ByteListsAndStringsCrossInOnePiece) {
   EXPECT_EQ(built->call("round-trip", {Value::s32(20)})->as_s32(), 42);
 }
 
+TEST(TypedFastPath, HostFunctionsOfCommonSignaturesFailLikeTheOthers) {
+  auto image = Image::from_file(fixture_path("bench_guest.wasm"));
+  ASSERT_TRUE(image) << image.error();
+  int calls = 0;
+  auto built = ContainerBuilder(*image)
+                   .define<int32_t(int32_t)>("tairitsu:bench/host@0.1.0#bounce",
+                                             [&](int32_t x) -> Result<int32_t> {
+                                               ++calls;
+                                               if (x < 0) return Error(ErrorCode::InvalidInput, "negative bounce");
+                                               if (x == 0) throw std::runtime_error("zero bounce");
+                                               return x + 1;
+                                             })
+                   .build();
+  ASSERT_TRUE(built) << built.error();
+  auto round_trip = built->func<int32_t(int32_t)>("round-trip");
+  ASSERT_TRUE(round_trip);
+  EXPECT_EQ(*(*round_trip)(1), 4);
+  auto refused = (*round_trip)(-1);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code(), ErrorCode::Trap);
+  EXPECT_NE(refused.error().message().find("host function 'tairitsu:bench/host@0.1.0#bounce' failed: negative bounce"),
+            std::string::npos)
+      << refused.error();
+  ASSERT_TRUE(built->restart());
+  auto threw = (*round_trip)(0);
+  ASSERT_FALSE(threw);
+  EXPECT_NE(threw.error().message().find("exception: zero bounce"), std::string::npos) << threw.error();
+  EXPECT_EQ(calls, 3);
+
+  // A string result crosses back from the host's fast form.
+  auto showcase = showcase_builder();
+  showcase.define<std::string()>("host-version", [] { return std::string("fast-host 2.0"); });
+  auto shown = showcase.build();
+  ASSERT_TRUE(shown) << shown.error();
+  auto banner = shown->func<std::string()>("banner");
+  ASSERT_TRUE(banner);
+  EXPECT_EQ(*(*banner)(), "showcase on fast-host 2.0");
+}
+
 }  // namespace
 }  // namespace tairitsu
