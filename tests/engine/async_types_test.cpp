@@ -12,6 +12,9 @@ Image async_image() {
   static Image image = [] {
     EngineConfig config;
     config.component_model_async = true;
+#ifdef TAIRITSU_TEST_SERIAL_COMPILATION
+    config.parallel_compilation = false;  // see test_engine() in support.hpp
+#endif
     auto engine = Engine::create(config);
     return *Image::from_file(testing::fixture_path("async_types.wasm"), *engine);
   }();
