@@ -621,8 +621,8 @@ class TypedFunc;
 template <typename R, typename... Args>
 class TypedFunc<R(Args...)> {
  public:
-  TypedFunc(Container &container, std::string name) : container_(&container), name_(std::move(name)) {
-    fast_.name = name_;
+  TypedFunc(Container &container, std::string name) : container_(&container) {
+    fast_.name = std::move(name);
     fast_.shape = detail::FastShapeOf<R(std::decay_t<Args>...)>::value;
     if (!container.prepare_fast(fast_)) fast_.shape = detail::kNoFastPath;
   }
@@ -635,7 +635,7 @@ class TypedFunc<R(Args...)> {
     }
     std::array<Value, sizeof...(Args)> values{WitTraits<std::decay_t<Args>>::to_value(
         static_cast<detail::call_param_t<std::decay_t<Args>>>(args))...};
-    auto result = container_->call(name_, std::span<const Value>(values.data(), values.size()));
+    auto result = container_->call(fast_.name, std::span<const Value>(values.data(), values.size()));
     if (!result) return std::move(result).error();
     if constexpr (std::is_void_v<R>) {
       return Result<R>();
@@ -671,8 +671,7 @@ class TypedFunc<R(Args...)> {
   }
 
   Container *container_;
-  std::string name_;
-  mutable detail::FastTarget fast_;
+  mutable detail::FastTarget fast_;  // the export's name, and its fast path if it has one
 };
 
 namespace detail {
@@ -708,6 +707,8 @@ template <typename R, typename... Args>
 struct Signature<R(Args...)> {
   static bool matches(const FunctionType &type) { return signature_matches<R, Args...>(type); }
   static std::string text() { return signature_text<R, Args...>(); }
+  template <typename F>
+  static FastHost fast_host(F function);
 };
 
 }  // namespace detail
@@ -784,20 +785,16 @@ FastHost fast_host(F function) {
   }
 }
 
-template <typename Sig>
-struct FastHostOf;
 template <typename R, typename... Args>
-struct FastHostOf<R(Args...)> {
-  template <typename F>
-  static FastHost make(F function) {
-    return fast_host<R, Args...>(std::move(function));
-  }
-};
+template <typename F>
+FastHost Signature<R(Args...)>::fast_host(F function) {
+  return detail::fast_host<R, Args...>(std::move(function));
+}
 }  // namespace detail
 
 template <typename Sig, typename F>
 ContainerBuilder &ContainerBuilder::define(std::string full_name, F function) {
-  detail::FastHost fast = detail::FastHostOf<Sig>::make(function);
+  detail::FastHost fast = detail::Signature<Sig>::fast_host(function);
   return define_function(std::move(full_name), detail::TypedHost<Sig, F>{std::move(function)}, std::move(fast));
 }
 

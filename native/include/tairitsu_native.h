@@ -73,8 +73,9 @@ typedef union tairitsu_flat {
 int32_t tairitsu_fast_check(const wasmtime_component_func_t *func, wasmtime_context_t *context,
                             uint32_t shape);
 
-/* Calls `func` (checked with tairitsu_fast_check) with `args`; a scalar result
- * goes to `result`, a string or list<u8> result to `owned`. NULL on success. */
+/* Calls `func` (checked with tairitsu_fast_check) with `args` (string arguments valid UTF-8:
+ * the caller checks); a scalar result goes to `result`, a string or list<u8>
+ * result to `owned`. NULL on success. */
 wasmtime_error_t *tairitsu_fast_call(const wasmtime_component_func_t *func,
                                      wasmtime_context_t *context, uint32_t shape,
                                      const tairitsu_flat *args, tairitsu_flat *result,
