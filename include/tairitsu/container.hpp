@@ -27,6 +27,7 @@
 #include <typeindex>
 #include <vector>
 
+#include "tairitsu/core_module.hpp"
 #include "tairitsu/error.hpp"
 #include "tairitsu/image.hpp"
 #include "tairitsu/text.hpp"
@@ -233,6 +234,8 @@ class ContainerBuilder {
 
   /// Serves an import: a root function ("log") or a member of an interface
   /// ("pkg:ns/iface@1.0.0#log", "pkg:ns/iface@1.0.0#[method]session.name").
+  /// A member of an instance nested in an imported instance names the whole
+  /// path: "host#nested#return-four".
   /// A later definition of the same name replaces an earlier one.
   ContainerBuilder &define_function(std::string full_name, HostFunction function);
   /// As above, with a fast form for `define<Sig>`'s common signatures.
@@ -253,6 +256,20 @@ class ContainerBuilder {
   /// Declares a host resource ("pkg:ns/iface@1.0.0#session"); its constructor and
   /// methods are functions ("...#[constructor]session", "...#[method]session.name").
   ContainerBuilder &define_resource(std::string full_name, ResourceDestructor destructor = {});
+  /// Declares `full_name` as another name of the host resource `existing`
+  /// (declared with `define_resource`): the same type, so that a component
+  /// importing both sees one resource; drops run `existing`'s destructor.
+  /// `build()` fails with `LinkError` if `existing` is not declared.
+  ContainerBuilder &define_resource_alias(std::string full_name, std::string existing);
+  /// Serves an imported core module ("env#helpers", or "helpers" at the root).
+  /// The module must be compiled for the image's engine.
+  ContainerBuilder &define_module(std::string full_name, CoreModule module);
+  /// Serves an imported instance `name` with what `source` exports at its
+  /// root now: its core modules, and its resource types (so that handles of
+  /// one type can be told from another's). Functions cannot cross containers;
+  /// define them with `define_function`. The instance is defined even when
+  /// `source` exports none of these.
+  ContainerBuilder &define_instance(std::string name, Container &source);
   /// Links every import that nothing provides as a function that traps when called.
   ContainerBuilder &trap_unknown_imports(bool enabled = true);
   ContainerBuilder &guest_initializer(GuestInitializer initializer);
@@ -313,6 +330,10 @@ class Container {
   /// Runs a command component's `wasi:cli/run` and returns its exit code
   /// (0 on success, 1 when `run` returned an error, or the code passed to `exit`).
   Result<int> run();
+
+  /// A core module the component exports at its root, to give to another
+  /// container's `define_module`. `NotFound` if it exports none of that name.
+  Result<CoreModule> exported_module(std::string_view name);
 
   /// Drops a guest resource handle that the host owns, running the guest's destructor.
   Result<void> drop_resource(const Value &handle);

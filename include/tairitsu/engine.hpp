@@ -11,6 +11,7 @@
 ///     auto engine = Engine::create(config);
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -41,6 +42,22 @@ struct EngineConfig {
   bool component_model_async = false;
   /// Optimise compiled code for speed (true) or compile faster (false).
   bool optimize = true;
+  /// WebAssembly and component-model proposals switched on or off by name,
+  /// over Wasmtime's defaults: `{{"multi_memory", true}, {"gc", true}}`.
+  /// The names are those of Wasmtime's test scripts: threads, bulk_memory,
+  /// multi_memory, multi_value, memory64, custom_page_sizes, reference_types,
+  /// function_references, gc, exceptions, simd, relaxed_simd, tail_call,
+  /// extended_const, wide_arithmetic, branch_hinting, stack_switching, and
+  /// component_model_ + more_async_builtins, async_stackful, threading,
+  /// error_context, gc, map, memory64, fixed_length_lists, implements.
+  /// (Component-model async itself is `component_model_async` above.)
+  /// An unknown name, or a combination Wasmtime refuses, fails `Engine::create`.
+  std::map<std::string, bool, std::less<>> features = {};
+
+  /// Whether Wasmtime's concurrency support is on: with component-model
+  /// async, or a proposal that needs it (error_context, threading,
+  /// more_async_builtins, async_stackful). Calls then run on a fiber.
+  bool concurrent() const;
 
   /// A string naming every setting that changes compiled code; images
   /// precompiled under another fingerprint are refused.

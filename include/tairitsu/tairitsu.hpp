@@ -6,6 +6,7 @@
 
 #include "tairitsu/commands.hpp"
 #include "tairitsu/container.hpp"
+#include "tairitsu/core_module.hpp"
 #include "tairitsu/engine.hpp"
 #include "tairitsu/error.hpp"
 #include "tairitsu/image.hpp"

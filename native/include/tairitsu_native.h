@@ -2,6 +2,7 @@
 #ifndef TAIRITSU_NATIVE_H
 #define TAIRITSU_NATIVE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <wasmtime.h>
@@ -27,6 +28,16 @@ int32_t tairitsu_core_module_exports(const uint8_t *module, size_t module_len, c
  * (error filled with a UTF-8 message). */
 int32_t tairitsu_componentize(const uint8_t *module, size_t module_len, int32_t command,
                               tairitsu_bytes *out, tairitsu_bytes *error);
+
+/* Switches the WebAssembly or component-model proposal `name` (Wasmtime's
+ * test-script name, such as "multi_memory") on or off. 1 on success, 0 for an
+ * unknown name. */
+int32_t tairitsu_config_set_feature(wasm_config_t *config, const char *name, size_t name_len,
+                                    bool enabled);
+
+/* Makes an engine of `config` (consumed). NULL on success with `out` set;
+ * otherwise why the configuration was refused. */
+wasmtime_error_t *tairitsu_engine_new(wasm_config_t *config, wasm_engine_t **out);
 
 /* Sets the store's limits (negative: unlimited) and makes growth beyond them trap.
  * Call wasmtime_store_limiter first. */
@@ -91,6 +102,24 @@ wasmtime_error_t *tairitsu_linker_instance_add_fast_func(
     wasmtime_component_linker_instance_t *instance, const char *name, size_t name_len,
     uint32_t shape, tairitsu_fast_host_callback callback, void *env);
 
+/* The core module `instance` exports at its root as `name`: 1 with `out` set
+ * (free it with wasmtime_module_delete), 0 when there is none. */
+int32_t tairitsu_component_instance_get_module(const wasmtime_component_instance_t *instance,
+                                               wasmtime_context_t *context, const char *name,
+                                               size_t name_len, wasmtime_module_t **out);
+
+/* The resource type `instance` exports at its root as `name`: 1 with `out` set
+ * (free it with wasmtime_component_resource_type_delete), 0 when there is none. */
+int32_t tairitsu_component_instance_get_resource(const wasmtime_component_instance_t *instance,
+                                                 wasmtime_context_t *context, const char *name,
+                                                 size_t name_len,
+                                                 wasmtime_component_resource_type_t **out);
+
+/* Drops a resource handle on a fiber: the form that works inside a host
+ * function of a concurrent engine. NULL on success. */
+wasmtime_error_t *tairitsu_resource_any_drop_async(wasmtime_context_t *context,
+                                                   const wasmtime_component_resource_any_t *resource);
+
 /* A component's imports resolved against a linker once (the C API has no
  * component InstancePre). The linker must not change afterwards. */
 typedef struct tairitsu_instance_pre tairitsu_instance_pre;
@@ -100,6 +129,11 @@ wasmtime_error_t *tairitsu_instance_pre_new(const wasmtime_component_linker_t *l
 wasmtime_error_t *tairitsu_instance_pre_instantiate(const tairitsu_instance_pre *pre,
                                                     wasmtime_context_t *context,
                                                     wasmtime_component_instance_t *instance_out);
+/* The same on a fiber, waiting for the end: for engines with component-model
+ * async, whose start functions may suspend. */
+wasmtime_error_t *tairitsu_instance_pre_instantiate_async(const tairitsu_instance_pre *pre,
+                                                          wasmtime_context_t *context,
+                                                          wasmtime_component_instance_t *instance_out);
 void tairitsu_instance_pre_delete(tairitsu_instance_pre *pre);
 
 #ifdef __cplusplus

@@ -2,6 +2,7 @@
 //! against a linker once, so that each further instance skips the work.
 
 use wasmtime::component::{Component, Instance, InstancePre, Linker};
+use crate::fiber::block_on;
 use wasmtime_c_api::{
     wasmtime_component_linker_t, wasmtime_component_t, wasmtime_error_t, WasmtimeStoreContextMut,
     WasmtimeStoreData,
@@ -49,6 +50,23 @@ pub extern "C" fn tairitsu_instance_pre_instantiate(
     instance_out: &mut Instance,
 ) -> Option<Box<wasmtime_error_t>> {
     match pre.pre.instantiate(store) {
+        Ok(instance) => {
+            *instance_out = instance;
+            None
+        }
+        Err(e) => Some(Box::new(wasmtime_error_t::from(e))),
+    }
+}
+
+/// Instantiates on a fiber and waits for it: for engines with component-model
+/// async, whose start functions may suspend (a plain instantiation would panic).
+#[no_mangle]
+pub extern "C" fn tairitsu_instance_pre_instantiate_async(
+    pre: &TairitsuInstancePre,
+    store: WasmtimeStoreContextMut<'_>,
+    instance_out: &mut Instance,
+) -> Option<Box<wasmtime_error_t>> {
+    match block_on(pre.pre.instantiate_async(store)) {
         Ok(instance) => {
             *instance_out = instance;
             None

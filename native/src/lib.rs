@@ -6,7 +6,10 @@
 pub use wasmtime_c_api::*;
 
 mod componentize;
+mod engine_config;
 mod fast_call;
+mod fiber;
+mod instance_items;
 mod instance_pre;
 mod limits;
 mod wit;

@@ -78,6 +78,13 @@ struct EngineState {
 /// container clears `context` when the store goes (stop, restart, destruction).
 struct StoreLink {
   wasmtime_context_t *context = nullptr;
+  bool concurrent = false;  ///< the engine has concurrency support: drops run on a fiber
+
+  /// Drops a handle of this store.
+  wasmtime_error_t *drop(const wasmtime_component_resource_any_t *any) const {
+    return concurrent ? tairitsu_resource_any_drop_async(context, any)
+                      : wasmtime_component_resource_any_drop(context, any);
+  }
 };
 
 /// The shared state behind a `ResourceHandle`: one Wasmtime resource reference.
@@ -106,6 +113,10 @@ inline wasmtime_component_resource_any_t *resource_of(const ResourceHandle &hand
 /// Wraps a resource reference (taking ownership) as a handle of the store behind `store`.
 ResourceHandle make_resource_handle(wasmtime_component_resource_any_t *any,
                                     std::shared_ptr<const StoreLink> store);
+
+/// Ends the borrows a host function was lent in `value` (its argument), as
+/// Wasmtime requires before the call returns; the handles become unusable.
+wasmtime_error_t *release_borrows(const Value &value);
 
 /// Takes ownership of a Wasmtime error and turns it into an `Error` with the
 /// given code, a readable message (the root cause, its contexts outermost first),

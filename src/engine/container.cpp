@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "engine/container_core.hpp"
+#include "engine/core_module_state.hpp"
 #include "tairitsu_native.h"
 #include "values/text_common.hpp"
 #include "tairitsu/guest_init.hpp"
@@ -35,10 +36,27 @@ bool contains(std::string_view text, std::string_view part) {
 
 }  // namespace
 
+void wait(wasmtime_call_future_t *future) {
+  while (!wasmtime_call_future_poll(future)) {
+  }
+  wasmtime_call_future_delete(future);
+}
+
+wasmtime_error_t *ContainerCore::call(const wasmtime_component_func_t *func, const wasmtime_component_val_t *args,
+                                      std::size_t nargs, wasmtime_component_val_t *results, std::size_t nresults) {
+  if (!concurrent) {
+    return wasmtime_component_func_call(func, context(), args, nargs, results, nresults);
+  }
+  wasmtime_error_t *err = nullptr;
+  wait(wasmtime_component_func_call_async(func, context(), args, nargs, results, nresults, &err));
+  return err;
+}
+
 Result<void> ContainerCore::instantiate() {
   const ContainerSpec &s = *spec;
   const ImageState &img = image();
   wasm_engine_t *engine = img.engine.state()->raw();
+  concurrent = img.engine.config().concurrent();
 
   text_handles = ResourceTable();
   instance = {};
@@ -61,7 +79,7 @@ Result<void> ContainerCore::instantiate() {
 
   store.reset(wasmtime_store_new(engine, this, nullptr));
   ++generation;
-  store_link = std::make_shared<StoreLink>(StoreLink{context()});
+  store_link = std::make_shared<StoreLink>(StoreLink{context(), concurrent});
   const Limits &l = s.limits;
   if (l.memory_bytes || l.table_elements || l.instances) {
     wasmtime_store_limiter(store.get(), limit_or_default(l.memory_bytes),
@@ -94,10 +112,16 @@ Result<void> ContainerCore::instantiate() {
     }
   }
 
-  wasmtime_error_t *err =
-      prepared->pre ? tairitsu_instance_pre_instantiate(prepared->pre.get(), context(), &instance)
-                    : wasmtime_component_linker_instantiate(prepared->linker.get(), context(),
-                                                            img.component.get(), &instance);
+  wasmtime_error_t *err = nullptr;
+  if (prepared->pre) {
+    err = concurrent ? tairitsu_instance_pre_instantiate_async(prepared->pre.get(), context(), &instance)
+                     : tairitsu_instance_pre_instantiate(prepared->pre.get(), context(), &instance);
+  } else if (concurrent) {
+    wait(wasmtime_component_linker_instantiate_async(prepared->linker.get(), context(), img.component.get(),
+                                                     &instance, &err));
+  } else {
+    err = wasmtime_component_linker_instantiate(prepared->linker.get(), context(), img.component.get(), &instance);
+  }
   if (err) {
     Error e = fail(err, "instantiating");
     if (e.code() == ErrorCode::Trap &&
@@ -172,11 +196,19 @@ std::type_index HostContext::state_type() const { return core_.spec->state_type;
 void *HostContext::state_pointer() const { return core_.spec->state.get(); }
 
 Result<Value> HostContext::new_resource(std::string_view resource, uint32_t rep) {
-  auto [iface, item] = detail::split_item_name(resource);
-  for (const auto &r : core_.spec->resources) {
-    if (r.item_name == item && r.interface_name == iface) {
+  const auto &resources = core_.spec->resources;
+  for (const auto &r : resources) {
+    if (r.full_name == resource) {
+      // An alias makes handles of the resource it names.
+      auto target = std::find_if(resources.begin(), resources.end(), [&](const auto &t) {
+        return r.alias_of.empty() ? &t == &r : t.full_name == r.alias_of;
+      });
+      if (target == resources.end()) {
+        return Error(ErrorCode::NotFound, "resource '" + r.full_name + "' is an alias of '" + r.alias_of +
+                                              "', which was not declared with define_resource");
+      }
       detail::CPtr<wasmtime_component_resource_host_t, wasmtime_component_resource_host_delete>
-          host(wasmtime_component_resource_host_new(true, rep, r.type_id));
+          host(wasmtime_component_resource_host_new(true, rep, target->type_id));
       wasmtime_component_resource_any_t *any = nullptr;
       wasmtime_error_t *err = wasmtime_component_resource_host_to_any(
           static_cast<wasmtime_context_t *>(store_context_), host.get(), &any);
@@ -223,7 +255,7 @@ Result<void> check_callable(const detail::ContainerCore &core, std::string_view 
   if (core.state == ContainerState::Failed) {
     return Error(ErrorCode::InvalidState,
                  std::string(what) + ": container '" + core.name +
-                     "' has failed and must be restarted (" +
+                     "' has failed and must be restarted (cannot enter component instance after: " +
                      (core.failure ? core.failure->message() : std::string("no detail")) + ")");
   }
   if (core.state == ContainerState::Stopped) {
@@ -234,6 +266,20 @@ Result<void> check_callable(const detail::ContainerCore &core, std::string_view 
 }
 
 }  // namespace
+
+Result<CoreModule> Container::exported_module(std::string_view name) {
+  detail::ContainerCore &core = *core_;
+  std::string what = "taking module '" + std::string(name) + "' from container '" + core.name + "'";
+  if (!core.store) {
+    return Error(ErrorCode::InvalidState, what + ": the container has no instance");
+  }
+  wasmtime_module_t *module = nullptr;
+  if (!tairitsu_component_instance_get_module(&core.instance, core.context(), name.data(), name.size(), &module)) {
+    return Error(ErrorCode::NotFound, what + ": the component exports no core module of that name");
+  }
+  return CoreModule(std::make_shared<const detail::CoreModuleState>(
+      detail::CoreModuleState{core.spec->image.engine(), detail::ModulePtr(module)}));
+}
 
 Result<Value> Container::call(std::string_view export_name, std::initializer_list<Value> args) {
   return call(export_name, std::span<const Value>(args.begin(), args.size()));
@@ -297,8 +343,7 @@ Result<Value> Container::call(std::string_view export_name, std::span<const Valu
   }
   core.arm_limits();
   detail::CValues results(type.result ? 1 : 0);
-  wasmtime_error_t *err = wasmtime_component_func_call(&func, core.context(), cargs.data(),
-                                                       cargs.size(), results.data(), results.size());
+  wasmtime_error_t *err = core.call(&func, cargs.data(), cargs.size(), results.data(), results.size());
   if (err) {
     return core.fail(err, what());
   }
@@ -342,6 +387,9 @@ bool resolve_fast(detail::ContainerCore &core, detail::FastTarget &target) {
 }  // namespace
 
 bool Container::prepare_fast(detail::FastTarget &target) {
+  // The fast path calls on the current stack, which a concurrent engine's
+  // guest may need to suspend.
+  if (core_->concurrent) return false;
   if (target.shape == detail::kNoFastPath || !resolve_fast(*core_, target)) return false;
   return tairitsu_fast_check(func_of(target), core_->context(), target.shape) == 1;
 }
@@ -466,7 +514,7 @@ Result<void> Container::drop_resource(const Value &handle) {
   if (!slot->owned || slot->dropped) {
     return slot->drop();  // the error that says why
   }
-  wasmtime_error_t *err = wasmtime_component_resource_any_drop(core_->context(), slot->any);
+  wasmtime_error_t *err = core_->store_link->drop(slot->any);
   if (err) {
     return core_->fail(err, "dropping a resource");
   }

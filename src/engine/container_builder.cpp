@@ -5,6 +5,7 @@
 #include <set>
 
 #include "engine/container_core.hpp"
+#include "engine/core_module_state.hpp"
 #include "tairitsu/guest_init.hpp"
 
 namespace tairitsu {
@@ -112,7 +113,10 @@ std::vector<const WorldItem *> missing_imports(const ContainerSpec &spec) {
     if (item.kind == WorldItem::Kind::Function) {
       provided = find_definition(spec.functions, iface, item.item_name) != nullptr;
     } else if (item.kind == WorldItem::Kind::Resource) {
-      provided = find_definition(spec.resources, iface, item.item_name) != nullptr;
+      provided = find_definition(spec.resources, iface, item.item_name) != nullptr ||
+                 find_definition(spec.foreign_resources, iface, item.item_name) != nullptr;
+    } else if (item.kind == WorldItem::Kind::Module) {
+      provided = find_definition(spec.modules, iface, item.item_name) != nullptr;
     }
     if (!provided) {
       missing.push_back(&item);
@@ -153,6 +157,11 @@ wasmtime_error_t *host_function_callback(void *env, wasmtime_context_t *context,
       return Error(ErrorCode::Trap, "unknown exception");
     }
   }();
+  for (const Value &arg : values) {
+    if (wasmtime_error_t *err = release_borrows(arg)) {
+      return err;
+    }
+  }
   if (!result) {
     return trap(result.error().message());
   }
@@ -226,6 +235,10 @@ wasmtime_error_t *resource_destructor_callback(void *env, wasmtime_context_t *co
 
 void no_finalizer(void *) {}
 
+// Handles of another instance's resource type belong to that instance; the
+// host has nothing to release when one is dropped here.
+wasmtime_error_t *ignore_drop(void *, wasmtime_context_t *, uint32_t) { return nullptr; }
+
 }  // namespace
 
 Result<void> check(wasmtime_error_t *error, ErrorCode code, std::string_view what) {
@@ -242,7 +255,7 @@ void plan_import_stubs(PreparedLinker &core) {
   for (const WorldItem *item : missing_imports(*core.spec)) {
     if (item->kind == WorldItem::Kind::Resource) {
       core.stub_resources.push_back({item->name, item->interface_name, item->item_name, {},
-                                     next_resource_type_id.fetch_add(1)});
+                                     next_resource_type_id.fetch_add(1), {}});
     } else if (item->kind == WorldItem::Kind::Function && item->function->contains_async_value()) {
       // Tairitsu cannot serve such a function (its values cannot cross the C
       // API); Wasmtime's own trap stubs can, without converting anything.
@@ -260,7 +273,58 @@ void plan_import_stubs(PreparedLinker &core) {
   }
 }
 
-// Defines the host's functions and resources in the linker, one interface at a time.
+// An instance of the linker, opened by its path ("", "iface", "host#nested")
+// and closed when it goes.
+class LinkerInstance {
+ public:
+  static Result<LinkerInstance> open(wasmtime_component_linker_t *linker, const std::string &path) {
+    LinkerInstance out;
+    out.chain_.push_back(wasmtime_component_linker_root(linker));
+    std::size_t start = 0;
+    while (!path.empty() && start <= path.size()) {
+      std::size_t end = std::min(path.find('#', start), path.size());
+      wasmtime_component_linker_instance_t *next = nullptr;
+      if (auto r = check(wasmtime_component_linker_instance_add_instance(out.get(), path.data() + start, end - start,
+                                                                         &next),
+                         ErrorCode::LinkError, "defining interface '" + path.substr(0, end) + "'");
+          !r) {
+        return std::move(r).error();
+      }
+      out.chain_.push_back(next);
+      start = end + 1;
+    }
+    return out;
+  }
+  LinkerInstance() = default;
+  LinkerInstance(LinkerInstance &&other) noexcept : chain_(std::move(other.chain_)) { other.chain_.clear(); }
+  ~LinkerInstance() {
+    // A linker instance borrows its parent: the innermost goes first.
+    for (auto it = chain_.rbegin(); it != chain_.rend(); ++it) {
+      wasmtime_component_linker_instance_delete(*it);
+    }
+  }
+  wasmtime_component_linker_instance_t *get() const { return chain_.back(); }
+
+ private:
+  std::vector<wasmtime_component_linker_instance_t *> chain_;
+};
+
+// The resource a definition stands for: itself, or the one it is an alias of.
+Result<const HostResourceDef *> resource_target(const std::vector<const HostResourceDef *> &resources,
+                                                const HostResourceDef &r) {
+  if (r.alias_of.empty()) {
+    return &r;
+  }
+  for (const HostResourceDef *other : resources) {
+    if (other->full_name == r.alias_of && other->alias_of.empty()) {
+      return other;
+    }
+  }
+  return Error(ErrorCode::LinkError, "resource '" + r.full_name + "' is declared as an alias of '" + r.alias_of +
+                                         "', which is not a declared host resource");
+}
+
+// Defines the host's functions, resources and modules in the linker, one interface at a time.
 Result<void> link_host_items(PreparedLinker &core) {
   const ContainerSpec &spec = *core.spec;
   std::vector<const HostFunctionDef *> functions;
@@ -282,6 +346,15 @@ Result<void> link_host_items(PreparedLinker &core) {
   for (const auto *r : resources) {
     interfaces.push_back(r->interface_name);
   }
+  for (const auto &m : spec.modules) {
+    interfaces.push_back(m.interface_name);
+  }
+  for (const auto &r : spec.foreign_resources) {
+    interfaces.push_back(r.interface_name);
+  }
+  for (const auto &name : spec.instances) {
+    interfaces.push_back(name);
+  }
   std::sort(interfaces.begin(), interfaces.end());
   interfaces.erase(std::unique(interfaces.begin(), interfaces.end()), interfaces.end());
 
@@ -297,62 +370,90 @@ Result<void> link_host_items(PreparedLinker &core) {
   };
 
   for (const std::string &iface : interfaces) {
-    wasmtime_component_linker_instance_t *root = wasmtime_component_linker_root(core.linker.get());
-    wasmtime_component_linker_instance_t *target = root;
-    if (!iface.empty()) {
-      auto r = check(wasmtime_component_linker_instance_add_instance(root, iface.data(),
-                                                                     iface.size(), &target),
-                     ErrorCode::LinkError, "defining interface '" + iface + "'");
-      if (!r) {
-        wasmtime_component_linker_instance_delete(root);
+    auto instance = LinkerInstance::open(core.linker.get(), iface);
+    if (!instance) {
+      return std::move(instance).error();
+    }
+    wasmtime_component_linker_instance_t *target = instance->get();
+    for (const HostResourceDef *resource : resources) {
+      const HostResourceDef &r = *resource;
+      if (r.interface_name != iface) {
+        continue;
+      }
+      auto of = resource_target(resources, r);
+      if (!of) {
+        return std::move(of).error();
+      }
+      auto binding = std::make_unique<ResourceBinding>(ResourceBinding{*of});
+      ResourceTypePtr type(wasmtime_component_resource_type_new_host((*of)->type_id));
+      auto defined = check(wasmtime_component_linker_instance_add_resource(
+                               target, r.item_name.data(), r.item_name.size(), type.get(),
+                               resource_destructor_callback, binding.get(), no_finalizer),
+                           ErrorCode::LinkError, "defining resource '" + r.full_name + "'");
+      core.resource_bindings.push_back(std::move(binding));
+      if (!defined) {
+        return defined;
+      }
+    }
+    for (const ForeignResourceDef &r : spec.foreign_resources) {
+      if (r.interface_name != iface) {
+        continue;
+      }
+      if (auto defined = check(wasmtime_component_linker_instance_add_resource(
+                                   target, r.item_name.data(), r.item_name.size(), r.type->get(),
+                                   ignore_drop, nullptr, no_finalizer),
+                               ErrorCode::LinkError, "defining resource '" + r.full_name + "'");
+          !defined) {
+        return defined;
+      }
+    }
+    for (const HostModuleDef &m : spec.modules) {
+      if (m.interface_name != iface) {
+        continue;
+      }
+      if (!m.module || m.module.state()->engine.state() != spec.image.engine().state()) {
+        return Error(ErrorCode::LinkError, "module '" + m.full_name +
+                                               "' is empty or was compiled for another engine than the image");
+      }
+      if (auto r = check(wasmtime_component_linker_instance_add_module(target, m.item_name.data(), m.item_name.size(),
+                                                                       m.module.state()->module.get()),
+                         ErrorCode::LinkError, "defining module '" + m.full_name + "'");
+          !r) {
         return r;
       }
     }
-    Result<void> outcome;
-    for (const HostResourceDef *resource : resources) {
-      const HostResourceDef &r = *resource;
-      if (r.interface_name != iface || !outcome) {
-        continue;
-      }
-      auto binding = std::make_unique<ResourceBinding>(ResourceBinding{&r});
-      ResourceTypePtr type(wasmtime_component_resource_type_new_host(r.type_id));
-      outcome = check(wasmtime_component_linker_instance_add_resource(
-                          target, r.item_name.data(), r.item_name.size(), type.get(),
-                          resource_destructor_callback, binding.get(), no_finalizer),
-                      ErrorCode::LinkError, "defining resource '" + r.full_name + "'");
-      core.resource_bindings.push_back(std::move(binding));
-    }
     for (const HostFunctionDef *function : functions) {
       const HostFunctionDef &f = *function;
-      if (f.interface_name != iface || !outcome) {
+      if (f.interface_name != iface) {
         continue;
       }
       auto type = import_type(f.interface_name, f.item_name);
+      if (type && type->is_async) {
+        return Error(ErrorCode::Unsupported,
+                     "host function '" + f.full_name + "' is imported as " + type->to_string() +
+                         ": Wasmtime serves async imports only with concurrent host functions, "
+                         "which its C API cannot define");
+      }
       if (type && type->contains_async_value()) {
-        outcome = Error(ErrorCode::Unsupported,
-                        "host function '" + f.full_name + "' has type " + type->to_string() +
-                            ": stream, future and error-context values cannot cross "
-                            "Wasmtime's C API, so such functions cannot be defined by the host");
-        break;
+        return Error(ErrorCode::Unsupported,
+                     "host function '" + f.full_name + "' has type " + type->to_string() +
+                         ": stream, future and error-context values cannot cross "
+                         "Wasmtime's C API, so such functions cannot be defined by the host");
       }
       // The fast form only where the image imports exactly its type: anywhere
       // else the generic form reports the mismatch when the guest calls.
       bool fast = f.fast.shape != kNoFastPath && type && same_types(*type, f.fast.type);
       auto binding = std::make_unique<HostBinding>(HostBinding{&f, std::move(type)});
-      outcome = check(fast ? tairitsu_linker_instance_add_fast_func(target, f.item_name.data(), f.item_name.size(),
-                                                                    f.fast.shape, fast_host_callback, binding.get())
-                           : wasmtime_component_linker_instance_add_func(
-                                 target, f.item_name.data(), f.item_name.size(), host_function_callback,
-                                 binding.get(), no_finalizer),
-                      ErrorCode::LinkError, "defining function '" + f.full_name + "'");
+      auto defined = check(fast ? tairitsu_linker_instance_add_fast_func(target, f.item_name.data(), f.item_name.size(),
+                                                                         f.fast.shape, fast_host_callback, binding.get())
+                                : wasmtime_component_linker_instance_add_func(
+                                      target, f.item_name.data(), f.item_name.size(), host_function_callback,
+                                      binding.get(), no_finalizer),
+                           ErrorCode::LinkError, "defining function '" + f.full_name + "'");
       core.bindings.push_back(std::move(binding));
-    }
-    if (target != root) {
-      wasmtime_component_linker_instance_delete(target);
-    }
-    wasmtime_component_linker_instance_delete(root);
-    if (!outcome) {
-      return outcome;
+      if (!defined) {
+        return defined;
+      }
     }
   }
   return {};
@@ -521,7 +622,47 @@ ContainerBuilder &ContainerBuilder::define_resource(std::string full_name,
   std::erase_if(spec->resources, [&](const auto &r) { return r.full_name == full_name; });
   spec->resources.push_back({std::move(full_name), std::move(iface), std::move(item),
                                        std::move(destructor),
-                                       detail::next_resource_type_id.fetch_add(1)});
+                                       detail::next_resource_type_id.fetch_add(1), {}});
+  return *this;
+}
+ContainerBuilder &ContainerBuilder::define_resource_alias(std::string full_name, std::string existing) {
+  auto [iface, item] = detail::split_item_name(full_name);
+  auto spec = mutable_spec();
+  std::erase_if(spec->resources, [&](const auto &r) { return r.full_name == full_name; });
+  spec->resources.push_back({std::move(full_name), std::move(iface), std::move(item), {}, 0, std::move(existing)});
+  return *this;
+}
+ContainerBuilder &ContainerBuilder::define_module(std::string full_name, CoreModule module) {
+  auto [iface, item] = detail::split_item_name(full_name);
+  auto spec = mutable_spec();
+  std::erase_if(spec->modules, [&](const auto &m) { return m.full_name == full_name; });
+  spec->modules.push_back({std::move(full_name), std::move(iface), std::move(item), std::move(module)});
+  return *this;
+}
+ContainerBuilder &ContainerBuilder::define_instance(std::string name, Container &source) {
+  auto spec = mutable_spec();
+  for (const WorldItem &item : source.image().exports()) {
+    if (!item.interface_name.empty()) {
+      continue;
+    }
+    std::string full_name = name + "#" + item.item_name;
+    if (item.kind == WorldItem::Kind::Module) {
+      if (auto module = source.exported_module(item.item_name)) {
+        std::erase_if(spec->modules, [&](const auto &m) { return m.full_name == full_name; });
+        spec->modules.push_back({full_name, name, item.item_name, std::move(*module)});
+      }
+    } else if (item.kind == WorldItem::Kind::Resource) {
+      detail::ContainerCore &core = source.core();
+      wasmtime_component_resource_type_t *type = nullptr;
+      if (core.store && tairitsu_component_instance_get_resource(&core.instance, core.context(), item.item_name.data(),
+                                                                 item.item_name.size(), &type)) {
+        std::erase_if(spec->foreign_resources, [&](const auto &r) { return r.full_name == full_name; });
+        spec->foreign_resources.push_back(
+            {full_name, name, item.item_name, std::make_shared<const detail::ResourceTypePtr>(type)});
+      }
+    }
+  }
+  spec->instances.push_back(std::move(name));
   return *this;
 }
 ContainerBuilder &ContainerBuilder::trap_unknown_imports(bool enabled) {
@@ -544,25 +685,20 @@ Result<Container> ContainerBuilder::build() const {
     return std::string(what) + " container '" + name + "'";
   };
 
-  // Every function of the world that carries stream/future/error-context values
-  // and that the host is asked to serve is refused in link_host_items; here, the
-  // imports nobody provides.
+  // What the host does not seem to provide, named with its type when Wasmtime
+  // refuses to link. (Wasmtime decides: an import whose type equals another's
+  // needs no definition of its own.) Functions that carry stream, future or
+  // error-context values and that the host is asked to serve are refused in
+  // link_host_items.
   bool linked = false;  // a container of this spec was built: its imports were checked then
   {
     std::lock_guard lock(spec.prepared->mutex);
     linked = spec.prepared->linker != nullptr;
   }
+  std::string missing;
   if (!linked && !spec.trap_unknown_imports && !spec.initializer) {
-    auto missing = detail::missing_imports(spec);
-    if (!missing.empty()) {
-      std::string list;
-      for (const WorldItem *m : missing) {
-        list += "\n  " + (m->interface_name.empty() ? std::string() : m->interface_name + "#") +
-                m->signature();
-      }
-      return Error(ErrorCode::LinkError,
-                   context("building") + ": the image imports what the host does not provide:" +
-                       list);
+    for (const WorldItem *m : detail::missing_imports(spec)) {
+      missing += "\n  " + (m->interface_name.empty() ? std::string() : m->interface_name + "#") + m->signature();
     }
   }
 
@@ -570,7 +706,12 @@ Result<Container> ContainerBuilder::build() const {
   core->spec = spec_;
   core->name = name;
   if (auto r = core->instantiate(); !r) {
-    return std::move(r).error().with_context(context("building"));
+    Error error = std::move(r).error().with_context(context("building"));
+    if (error.code() == ErrorCode::LinkError && !missing.empty()) {
+      return Error(ErrorCode::LinkError,
+                   error.message() + "\nthe image imports what the host does not provide:" + missing);
+    }
+    return error;
   }
   return Container(std::move(core));
 }

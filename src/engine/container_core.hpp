@@ -27,6 +27,22 @@ struct HostResourceDef {
   std::string item_name;
   ResourceDestructor destructor;
   uint32_t type_id = 0;  // the host resource type's number, unique in the process
+  std::string alias_of;  // another name of the resource `alias_of`: its type, no destructor
+};
+
+struct HostModuleDef {
+  std::string full_name;
+  std::string interface_name;
+  std::string item_name;
+  CoreModule module;
+};
+
+/// A resource type another container's instance exports, served under a new name.
+struct ForeignResourceDef {
+  std::string full_name;
+  std::string interface_name;
+  std::string item_name;
+  std::shared_ptr<const ResourceTypePtr> type;
 };
 
 /// Everything a builder collects. Shared between a builder and the containers it
@@ -51,6 +67,9 @@ struct ContainerSpec {
 
   std::vector<HostFunctionDef> functions;
   std::vector<HostResourceDef> resources;
+  std::vector<HostModuleDef> modules;
+  std::vector<ForeignResourceDef> foreign_resources;
+  std::vector<std::string> instances;  ///< defined even when nothing is added to them
   bool trap_unknown_imports = false;
   GuestInitializer initializer;
   Limits limits;
@@ -116,6 +135,8 @@ struct ContainerCore {
   /// Counts instantiations, so that cached function handles know when they are stale.
   uint64_t generation = 0;
   ContainerState state = ContainerState::Created;
+  /// The engine has concurrency support: calls and instantiation run on a fiber.
+  bool concurrent = false;
   std::optional<Error> failure;
   /// Handles named in text calls ("handle-7"); a fresh instance starts with none.
   ResourceTable text_handles;
@@ -140,10 +161,18 @@ struct ContainerCore {
   Result<void> instantiate();
   /// Sets fuel and the deadline before entering the guest.
   void arm_limits();
+  /// Calls a function of the instance: on the current stack, or, when the
+  /// engine is concurrent, on a fiber whose guest may suspend (waited for).
+  wasmtime_error_t *call(const wasmtime_component_func_t *func, const wasmtime_component_val_t *args,
+                         std::size_t nargs, wasmtime_component_val_t *results, std::size_t nresults);
   /// Turns a failed call into the error to report, naming the limit when one
   /// was hit, and marks the container failed.
   Error fail(wasmtime_error_t *error, std::string_view what);
 };
+
+/// Polls a future of the store's own work until it is done, then deletes it.
+/// Host functions answer synchronously, so nothing else could wake it.
+void wait(wasmtime_call_future_t *future);
 
 /// Turns a C API error into a failed result with context, or success when null.
 Result<void> check(wasmtime_error_t *error, ErrorCode code, std::string_view what);

@@ -42,7 +42,20 @@ std::string EngineConfig::fingerprint() const {
   out += pooling ? "+pooling" : "";
   out += component_model_async ? "+cm-async" : "";
   out += optimize ? "+opt" : "+noopt";
+  for (const auto &[name, enabled] : features) {
+    out += (enabled ? "+" : "-") + name;
+  }
   return out;
+}
+
+bool EngineConfig::concurrent() const {
+  if (component_model_async) return true;
+  for (std::string_view name : {"component_model_error_context", "component_model_threading",
+                                "component_model_more_async_builtins", "component_model_async_stackful"}) {
+    auto it = features.find(name);
+    if (it != features.end() && it->second) return true;
+  }
+  return false;
 }
 
 Result<Engine> Engine::create(const EngineConfig &config) {
@@ -57,9 +70,21 @@ Result<Engine> Engine::create(const EngineConfig &config) {
   wasmtime_config_cranelift_opt_level_set(raw, config.optimize ? WASMTIME_OPT_LEVEL_SPEED
                                                                : WASMTIME_OPT_LEVEL_NONE);
   // Concurrency support costs every call a task's bookkeeping; it is on only
-  // when async components are wanted.
-  wasmtime_config_concurrency_support_set(raw, config.component_model_async);
+  // when async components (or the proposals built on it) are wanted.
+  wasmtime_config_concurrency_support_set(raw, config.concurrent());
   wasmtime_config_wasm_component_model_async_set(raw, config.component_model_async);
+  for (const auto &[name, enabled] : config.features) {
+    if (name == "component_model_async") {
+      wasm_config_delete(raw);
+      return Error(ErrorCode::InvalidInput,
+                   "engine config: set component-model async with EngineConfig::component_model_async, "
+                   "not as a feature");
+    }
+    if (!tairitsu_config_set_feature(raw, name.data(), name.size(), enabled)) {
+      wasm_config_delete(raw);
+      return Error(ErrorCode::InvalidInput, "engine config: unknown feature '" + name + "'");
+    }
+  }
   if (config.pooling) {
     wasmtime_pooling_allocation_config_t *pooling = wasmtime_pooling_allocation_config_new();
     wasmtime_pooling_allocation_strategy_set(raw, pooling);
@@ -67,10 +92,11 @@ Result<Engine> Engine::create(const EngineConfig &config) {
   }
   auto state = std::make_shared<detail::EngineState>();
   state->config = config;
-  state->engine.reset(wasm_engine_new_with_config(raw));
-  if (!state->engine) {
-    return Error(ErrorCode::InvalidInput, "the engine could not be created with this configuration");
+  wasm_engine_t *engine = nullptr;
+  if (wasmtime_error_t *err = tairitsu_engine_new(raw, &engine)) {
+    return detail::take_error(err, ErrorCode::InvalidInput).with_context("engine config");
   }
+  state->engine.reset(engine);
   state->ticker = std::make_unique<detail::EpochTicker>(state->raw(), config.deadline_tick_ms);
   return Engine(std::move(state));
 }

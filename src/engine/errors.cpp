@@ -110,11 +110,42 @@ Result<void> EngineResourceSlot::drop() {
     return Error(ErrorCode::InvalidInput,
                  "the container that made this resource handle has stopped");
   }
-  if (wasmtime_error_t *err = wasmtime_component_resource_any_drop(store->context, any)) {
+  if (wasmtime_error_t *err = store->drop(any)) {
     return take_error(err, ErrorCode::Trap).with_context("dropping a resource");
   }
   dropped = true;
   return {};
+}
+
+wasmtime_error_t *release_borrows(const Value &value) {
+  switch (value.kind()) {
+    case TypeKind::Own:
+    case TypeKind::Borrow: {
+      auto *slot = dynamic_cast<EngineResourceSlot *>(value.as_resource().slot().get());
+      if (!slot || slot->owned || slot->dropped || !slot->store || !slot->store->context) return nullptr;
+      slot->dropped = true;
+      return slot->store->drop(slot->any);
+    }
+    case TypeKind::List:
+      // Items share one type: a list of numbers or strings holds no handle.
+      if (value.items().empty() || value.items()[0].kind() <= TypeKind::String) return nullptr;
+      [[fallthrough]];
+    case TypeKind::Tuple:
+      for (const Value &item : value.items()) {
+        if (wasmtime_error_t *err = release_borrows(item)) return err;
+      }
+      return nullptr;
+    case TypeKind::Record:
+      for (const Field &field : value.as_record().fields) {
+        if (wasmtime_error_t *err = release_borrows(field.value)) return err;
+      }
+      return nullptr;
+    case TypeKind::Variant:
+    case TypeKind::Option:
+    case TypeKind::Result:
+      return value.payload() ? release_borrows(*value.payload()) : nullptr;
+    default: return nullptr;
+  }
 }
 
 }  // namespace detail

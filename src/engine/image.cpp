@@ -107,9 +107,7 @@ bool has_prefix(std::span<const std::byte> bytes, std::string_view prefix) {
   return bytes.size() >= prefix.size() && std::memcmp(bytes.data(), prefix.data(), prefix.size()) == 0;
 }
 
-// The 8-byte preamble: "\0asm", then version 1 for core modules or
-// 0x0d 0x00 0x01 0x00 (version 13, layer 1) for components.
-enum class BinaryKind { CoreModule, Component, Precompiled, Text, Unknown };
+}  // namespace
 
 BinaryKind classify(std::span<const std::byte> bytes) {
   if (has_prefix(bytes, std::string_view("\0asm\x01\0\0\0", 8))) {
@@ -141,6 +139,8 @@ std::string describe_start(std::span<const std::byte> bytes) {
   }
   return "the input is not WebAssembly (no \\0asm header, not WAT text, not a precompiled artifact)";
 }
+
+namespace {
 
 Result<Image> compile_component(const Engine &engine, std::vector<std::byte> bytes,
                                 ImageSource source) {

@@ -43,6 +43,14 @@ struct ImageState {
                             std::vector<std::byte> bytes, std::string digest, std::size_t size);
 };
 
+/// What bytes are, by their first bytes: the 8-byte preamble "\0asm" with
+/// version 1 for core modules or 0x0d 0x00 0x01 0x00 (version 13, layer 1)
+/// for components, an ELF artifact, or text.
+enum class BinaryKind { CoreModule, Component, Precompiled, Text, Unknown };
+BinaryKind classify(std::span<const std::byte> bytes);
+/// Why bytes of kind Unknown are not WebAssembly.
+std::string describe_start(std::span<const std::byte> bytes);
+
 /// "sha256:<hex>" of `bytes`.
 std::string sha256_digest(std::span<const std::byte> bytes);
 
