@@ -111,6 +111,9 @@ class HostContext {
   /// representation is `rep`. `NotFound` if no such resource was declared.
   Result<Value> new_resource(std::string_view resource, uint32_t rep);
   /// The representation of a host resource handle passed in by the guest.
+  /// Reading it takes the handle out of the store's table (as Wasmtime does):
+  /// a borrow ends there, and an owned handle passes to the host, which then
+  /// owns `rep`; reading it again gives the same number.
   Result<uint32_t> resource_rep(const Value &handle) const;
   /// The container's table of handles named in text ("handle-7").
   ResourceTable *text_handles() const;

@@ -101,7 +101,8 @@ struct EngineResourceSlot final : ResourceSlot {
 
   wasmtime_component_resource_any_t *const any;
   const std::shared_ptr<const StoreLink> store;
-  bool dropped = false;
+  bool dropped = false;  ///< no longer in the store's table
+  std::optional<uint32_t> host_rep;  ///< a host resource's representation, once read
 };
 
 /// The engine's reference behind a handle, or null for a handle made elsewhere.

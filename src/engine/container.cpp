@@ -227,19 +227,26 @@ Result<uint32_t> HostContext::resource_rep(const Value &handle) const {
   if (handle.kind() != TypeKind::Own && handle.kind() != TypeKind::Borrow) {
     return Error(ErrorCode::TypeMismatch, "expected a resource handle, found " + handle.to_string());
   }
-  if (!detail::resource_of(handle.as_resource())) {
+  auto *slot = dynamic_cast<detail::EngineResourceSlot *>(handle.as_resource().slot().get());
+  if (!slot) {
     return Error(ErrorCode::InvalidInput, "the resource handle was not made by a container");
   }
+  if (slot->host_rep) {
+    return *slot->host_rep;
+  }
+  // Reading the representation takes the handle out of the store's table:
+  // a borrow is released, an owned handle passes to the host.
   wasmtime_component_resource_host_t *host = nullptr;
-  wasmtime_error_t *err = wasmtime_component_resource_any_to_host(
-      static_cast<wasmtime_context_t *>(store_context_), detail::resource_of(handle.as_resource()), &host);
+  wasmtime_error_t *err = wasmtime_component_resource_any_to_host(static_cast<wasmtime_context_t *>(store_context_),
+                                                                  slot->any, &host);
   if (err) {
     return detail::take_error(err, ErrorCode::TypeMismatch)
         .with_context("reading a host resource handle");
   }
-  uint32_t rep = wasmtime_component_resource_host_rep(host);
+  slot->host_rep = wasmtime_component_resource_host_rep(host);
+  slot->dropped = true;
   wasmtime_component_resource_host_delete(host);
-  return rep;
+  return *slot->host_rep;
 }
 
 // --- Container ---
@@ -255,7 +262,8 @@ Result<void> check_callable(const detail::ContainerCore &core, std::string_view 
   if (core.state == ContainerState::Failed) {
     return Error(ErrorCode::InvalidState,
                  std::string(what) + ": container '" + core.name +
-                     "' has failed and must be restarted (cannot enter component instance after: " +
+                     "' has failed and must be restarted (as Wasmtime says, wasm trap: cannot enter "
+                     "component instance; it failed with: " +
                      (core.failure ? core.failure->message() : std::string("no detail")) + ")");
   }
   if (core.state == ContainerState::Stopped) {
