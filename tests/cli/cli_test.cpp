@@ -219,6 +219,7 @@ TEST_F(Cli, ParallelLoadsAndKilledLoadsLoseNothingReported) {
   // A shell loop of loads killed with SIGKILL at random points, many times.
   std::mt19937 rng(11);
   std::vector<std::string> reported;
+  std::error_code ignored;  // the log may vanish from under a check: then it is not there
   for (int round = 0; round < 8; ++round) {
     fs::path log = home_ / ("round" + std::to_string(round));
     pid_t pid = ::fork();
@@ -232,7 +233,13 @@ TEST_F(Cli, ParallelLoadsAndKilledLoadsLoseNothingReported) {
       ::execl("/bin/sh", "sh", "-c", script.c_str(), static_cast<char *>(nullptr));
       ::_exit(127);
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(150 + rng() % 400));
+    // Killed once a load has been reported (however busy the machine), at a
+    // random point of a later one.
+    auto reported_one = [&] { return fs::exists(log, ignored) && fs::file_size(log, ignored) > 0; };
+    for (int waited = 0; waited < 600 && !reported_one(); ++waited) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(rng() % 400));
     ::kill(-pid, SIGKILL);
     ::kill(pid, SIGKILL);
     int status = 0;
