@@ -74,3 +74,38 @@ TEST(AsyncTypes, AnUnprovidedStreamImportIsListedWithItsType) {
 
 }  // namespace
 }  // namespace tairitsu
+
+namespace tairitsu {
+namespace {
+
+// An export lifted `async` (with a callback), called through `Container::call`:
+// on a concurrent engine the call runs on a fiber, where the guest's task may
+// suspend; the plain `call` of earlier versions panicked inside Wasmtime.
+TEST(AsyncExports, ACallbackLiftedExportAnswersThroughCall) {
+  EngineConfig config;
+  config.component_model_async = true;
+#ifdef TAIRITSU_TEST_SERIAL_COMPILATION
+  config.parallel_compilation = false;
+#endif
+  auto engine = Engine::create(config);
+  ASSERT_TRUE(engine) << engine.error();
+  auto image = Image::from_wat(R"(
+    (component
+      (core func $return (canon task.return (result u32)))
+      (core module $m
+        (import "" "task.return" (func $return (param i32)))
+        (func (export "f") (result i32) (call $return (i32.const 7)) (i32.const 0))  ;; exit
+        (func (export "callback") (param i32 i32 i32) (result i32) unreachable))
+      (core instance $i (instantiate $m (with "" (instance (export "task.return" (func $return))))))
+      (func (export "f") async (result u32)
+        (canon lift (core func $i "f") async (callback (core func $i "callback")))))
+  )", *engine);
+  ASSERT_TRUE(image) << image.error();
+  auto container = ContainerBuilder(*image).wasi(false).build();
+  ASSERT_TRUE(container) << container.error();
+  EXPECT_EQ(container->call("f", {}).value(), Value::u32(7));
+  EXPECT_EQ(container->call("f", {}).value(), Value::u32(7));
+}
+
+}  // namespace
+}  // namespace tairitsu
