@@ -9,7 +9,10 @@ scripts/setup.sh
 export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 cmake --preset dev >/dev/null
 cmake --build --preset dev --target tairitsu_bench tairitsu_fixtures
-target_dir="${XDG_CACHE_HOME:-$HOME/.cache}/tairitsu/native"
+# The Rust program is built in the same cargo target directory as native/ (the
+# one this build was configured with), not necessarily the default one.
+cache_dir=$(sed -n 's/^TAIRITSU_NATIVE_CACHE_DIR:PATH=//p' build/dev/CMakeCache.txt)
+target_dir="$cache_dir/native"
 (cd native && CARGO_TARGET_DIR="$target_dir" cargo build --release --locked --quiet --example wasmtime_baseline)
 
 guest=build/dev/fixtures/bench_guest.wasm
