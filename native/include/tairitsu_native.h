@@ -91,6 +91,35 @@ wasmtime_error_t *tairitsu_linker_instance_add_fast_func(
     wasmtime_component_linker_instance_t *instance, const char *name, size_t name_len,
     uint32_t shape, tairitsu_fast_host_callback callback, void *env);
 
+/* Scalar calls: functions whose parameters and result are all scalars, called
+ * without the C API's generic values (see native/src/scalar_call.rs). Each
+ * value is 64 raw bits: integers sign- or zero-extended, floats as their IEEE
+ * bits, a char as its code point, a bool as 0 or 1. */
+enum {
+  TAIRITSU_SCALAR_BOOL = 0,
+  TAIRITSU_SCALAR_S8 = 1,
+  TAIRITSU_SCALAR_U8 = 2,
+  TAIRITSU_SCALAR_S16 = 3,
+  TAIRITSU_SCALAR_U16 = 4,
+  TAIRITSU_SCALAR_S32 = 5,
+  TAIRITSU_SCALAR_U32 = 6,
+  TAIRITSU_SCALAR_S64 = 7,
+  TAIRITSU_SCALAR_U64 = 8,
+  TAIRITSU_SCALAR_F32 = 9,
+  TAIRITSU_SCALAR_F64 = 10,
+  TAIRITSU_SCALAR_CHAR = 11,
+  TAIRITSU_SCALAR_MAX_PARAMS = 16,
+};
+
+/* Calls `func` with `nargs` (at most TAIRITSU_SCALAR_MAX_PARAMS) arguments of
+ * kinds `kinds` and bits `args`; with `nresults` 1, the result's bits go to
+ * `results[0]`. A kind that does not fit the function's type is an error.
+ * NULL on success. */
+wasmtime_error_t *tairitsu_scalar_call(const wasmtime_component_func_t *func,
+                                       wasmtime_context_t *context, const uint8_t *kinds,
+                                       const uint64_t *args, size_t nargs, uint64_t *results,
+                                       size_t nresults);
+
 /* A component's imports resolved against a linker once (the C API has no
  * component InstancePre). The linker must not change afterwards. */
 typedef struct tairitsu_instance_pre tairitsu_instance_pre;

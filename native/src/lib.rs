@@ -9,4 +9,5 @@ mod componentize;
 mod fast_call;
 mod instance_pre;
 mod limits;
+mod scalar_call;
 mod wit;

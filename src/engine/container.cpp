@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "engine/container_core.hpp"
+#include "engine/scalar_call.hpp"
 #include "tairitsu_native.h"
 #include "values/text_common.hpp"
 #include "tairitsu/guest_init.hpp"
@@ -85,7 +86,7 @@ Result<void> ContainerCore::instantiate() {
       return r;
     }
   }
-  arm_limits();
+  arm_limits(true);
 
   if (s.initializer) {
     GuestInitContext init{prepared->linker.get(), context(), img.component.get(), name};
@@ -112,16 +113,16 @@ Result<void> ContainerCore::instantiate() {
   return {};
 }
 
-void ContainerCore::arm_limits() {
+void ContainerCore::arm_limits(bool unlimited_too) {
   const EngineConfig &config = image().engine.config();
   const Limits &l = spec->limits;
-  if (config.fuel) {
+  if (config.fuel && (l.fuel || unlimited_too)) {
     wasmtime_error_t *err = wasmtime_context_set_fuel(context(), l.fuel ? *l.fuel : kUnlimited);
     if (err) {
       wasmtime_error_delete(err);
     }
   }
-  if (config.deadlines) {
+  if (config.deadlines && (l.timeout || unlimited_too)) {
     uint64_t ticks = kUnlimited;
     if (l.timeout) {
       image().engine.state()->ticker->ensure_running();
@@ -130,6 +131,20 @@ void ContainerCore::arm_limits() {
     }
     wasmtime_context_set_epoch_deadline(context(), ticks);
   }
+}
+
+const wasmtime_component_func_t *ContainerCore::func(const ExportedFunction &fn) {
+  if (funcs.size() <= fn.ordinal) {
+    funcs.resize(image().functions.size());
+  }
+  ResolvedFunc &slot = funcs[fn.ordinal];
+  if (slot.generation != generation) {
+    if (!wasmtime_component_instance_get_func(&instance, context(), fn.index.get(), &slot.func)) {
+      return nullptr;
+    }
+    slot.generation = generation;
+  }
+  return &slot.func;
 }
 
 Error ContainerCore::fail(wasmtime_error_t *raw, std::string_view what) {
@@ -242,20 +257,23 @@ Result<Value> Container::call(std::string_view export_name, std::initializer_lis
 Result<Value> Container::call(std::string_view export_name, std::span<const Value> args) {
   detail::ContainerCore &core = *core_;
   // Messages are made only when something fails: calls are a hot path.
-  auto what = [&] { return "calling '" + std::string(export_name) + "'"; };
+  auto what = [&] { return detail::calling(export_name); };
   if (core.state == ContainerState::Failed || core.state == ContainerState::Stopped) {
     return std::move(check_callable(core, what())).error();
   }
-  const auto &functions = core.image().functions;
-  auto exact = functions.find(export_name);
-  if (exact == functions.end()) {
-    auto found = core.spec->image.find_export(export_name);
-    if (!found) {
-      return std::move(found).error().with_context(what() + " in container '" + core.name + "'");
+  if (!core.last_export.fn || core.last_export.name != export_name) {
+    const auto &functions = core.image().functions;
+    auto exact = functions.find(export_name);
+    if (exact == functions.end()) {
+      auto found = core.spec->image.find_export(export_name);
+      if (!found) {
+        return std::move(found).error().with_context(what() + " in container '" + core.name + "'");
+      }
+      exact = functions.find((*found)->name);
     }
-    exact = functions.find((*found)->name);
+    core.last_export = {exact->first, &exact->second};
   }
-  const detail::ExportedFunction &fn = exact->second;
+  const detail::ExportedFunction &fn = *core.last_export.fn;
   const WorldItem &item = *fn.item;
   const FunctionType &type = *item.function;
   if (fn.carries_async_values) {
@@ -285,24 +303,28 @@ Result<Value> Container::call(std::string_view export_name, std::span<const Valu
       return Error(ErrorCode::InvalidInput, what() + ", argument '" + p.name + "': " + *bad);
     }
   }
+  const wasmtime_component_func_t *func = core.func(fn);
+  if (!func) {
+    return Error(ErrorCode::Internal, what() + ": the export is missing from the instance");
+  }
+  if (fn.scalars) {
+    return detail::call_scalars(core, *func, *fn.scalars, args, export_name);
+  }
+
   detail::CValues cargs(args.size());
   for (std::size_t i = 0; i < args.size(); ++i) {
     detail::value_to_capi(args[i], cargs[i]);
   }
-
-  wasmtime_component_func_t func;
-  if (!wasmtime_component_instance_get_func(&core.instance, core.context(), fn.index.get(),
-                                            &func)) {
-    return Error(ErrorCode::Internal, what() + ": the export is missing from the instance");
-  }
-  core.arm_limits();
   detail::CValues results(type.result ? 1 : 0);
-  wasmtime_error_t *err = wasmtime_component_func_call(&func, core.context(), cargs.data(),
-                                                       cargs.size(), results.data(), results.size());
-  if (err) {
-    return core.fail(err, what());
+  auto called = core.enter(
+      [&] {
+        return wasmtime_component_func_call(func, core.context(), cargs.data(), cargs.size(),
+                                            results.data(), results.size());
+      },
+      what);
+  if (!called) {
+    return std::move(called).error();
   }
-  core.state = ContainerState::Running;
   if (!type.result) {
     return Value::unit();
   }
@@ -331,10 +353,9 @@ wasmtime_component_func_t *func_of(detail::FastTarget &target) {
 bool resolve_fast(detail::ContainerCore &core, detail::FastTarget &target) {
   auto found = core.image().functions.find(target.name);
   if (found == core.image().functions.end() || !core.store) return false;
-  if (!wasmtime_component_instance_get_func(&core.instance, core.context(), found->second.index.get(),
-                                            func_of(target))) {
-    return false;
-  }
+  const wasmtime_component_func_t *func = core.func(found->second);
+  if (!func) return false;
+  *func_of(target) = *func;
   target.generation = core.generation;
   return true;
 }
@@ -350,7 +371,7 @@ Result<void> Container::call_fast(detail::FastTarget &target, const detail::Fast
                                   detail::FastValue *result, std::string *text,
                                   std::vector<uint8_t> *bytes) {
   detail::ContainerCore &core = *core_;
-  auto what = [&] { return "calling '" + target.name + "'"; };
+  auto what = [&] { return detail::calling(target.name); };
   if (core.state == ContainerState::Failed || core.state == ContainerState::Stopped) {
     return check_callable(core, what());
   }
@@ -364,15 +385,17 @@ Result<void> Container::call_fast(detail::FastTarget &target, const detail::Fast
                    what() + ": the string argument is not valid UTF-8 (byte " + std::to_string(at) + ")");
     }
   }
-  core.arm_limits();
   tairitsu_bytes owned{nullptr, 0};
-  wasmtime_error_t *err = tairitsu_fast_call(func_of(target), core.context(), target.shape,
-                                             reinterpret_cast<const tairitsu_flat *>(args),
-                                             reinterpret_cast<tairitsu_flat *>(result), &owned);
-  if (err) {
-    return core.fail(err, what());
+  auto called = core.enter(
+      [&] {
+        return tairitsu_fast_call(func_of(target), core.context(), target.shape,
+                                  reinterpret_cast<const tairitsu_flat *>(args),
+                                  reinterpret_cast<tairitsu_flat *>(result), &owned);
+      },
+      what);
+  if (!called) {
+    return called;
   }
-  core.state = ContainerState::Running;
   if (owned.data) {
     if (text) text->assign(reinterpret_cast<const char *>(owned.data), owned.len);
     if (bytes) bytes->assign(owned.data, owned.data + owned.len);
