@@ -240,6 +240,9 @@ TEST(ScalarCall, TypedCallsOfScalarSignaturesAgree) {
   auto bad = (*idc)(char32_t{0xDFFF});
   ASSERT_FALSE(bad);
   EXPECT_EQ(bad.error().code(), ErrorCode::InvalidInput);
+  EXPECT_EQ(bad.error().message(),
+            "calling 'id-char', argument 'x': char U+57343 is not a Unicode scalar value");
+  EXPECT_EQ(c.state(), ContainerState::Running);
   auto weigh = c.func<double(bool, int8_t, uint8_t, int16_t, uint16_t, int32_t, uint32_t, int64_t,
                              uint64_t, float, double, char32_t)>("weigh");
   ASSERT_OK(weigh);
@@ -253,6 +256,58 @@ TEST(ScalarCall, TypedCallsOfScalarSignaturesAgree) {
   ASSERT_FALSE(t);
   EXPECT_EQ(t.error().code(), ErrorCode::Trap);
   EXPECT_EQ(c.state(), ContainerState::Failed);
+}
+
+// Calls `function` as a typed `T(T)` with each of `values` and expects each back.
+template <typename T>
+void expect_typed_identity(Container &c, const std::string &function, std::initializer_list<T> values) {
+  auto f = c.func<T(T)>(function);
+  ASSERT_OK(f);
+  for (T v : values) {
+    auto r = (*f)(v);
+    ASSERT_OK(r);
+    EXPECT_EQ(bits(*r), bits(v)) << function;
+  }
+}
+
+TEST(ScalarCall, TypedCallsOfEveryKindComeBackUnchanged) {
+  Container c = scalars();
+  expect_typed_identity<bool>(c, "id-bool", {false, true});
+  expect_typed_identity<int8_t>(c, "id-s8", {-128, -1, 0, 127});
+  expect_typed_identity<uint8_t>(c, "id-u8", {0, 128, 255});
+  expect_typed_identity<int16_t>(c, "id-s16", {-32768, -2, 32767});
+  expect_typed_identity<uint16_t>(c, "id-u16", {0, 40000, 65535});
+  expect_typed_identity<int32_t>(c, "id-s32", {std::numeric_limits<int32_t>::min(), -7, 0});
+  expect_typed_identity<uint32_t>(c, "id-u32", {0u, 0x80000000u, 0xFFFFFFFFu});
+  expect_typed_identity<int64_t>(c, "id-s64", {std::numeric_limits<int64_t>::min(), -1});
+  expect_typed_identity<uint64_t>(c, "id-u64", {uint64_t{1} << 63, ~uint64_t{0}});
+  expect_typed_identity<float>(c, "id-f32", {-0.0f, 1.5f, std::numeric_limits<float>::denorm_min()});
+  expect_typed_identity<double>(c, "id-f64", {-0.0, 0.1, -std::numeric_limits<double>::infinity()});
+  expect_typed_identity<char32_t>(c, "id-char", {U'\0', U'\u00e9', U'\U0010FFFF'});
+  auto sink = c.func<void(uint32_t)>("sink");
+  ASSERT_OK(sink);
+  ASSERT_OK((*sink)(3));
+  EXPECT_EQ(c.state(), ContainerState::Running);
+}
+
+TEST(ScalarCall, TypedCallsOfAFailedContainerAreRefused) {
+  Container c = scalars({.fuel = 10'000});
+  auto spin = c.func<uint64_t()>("spin");
+  ASSERT_OK(spin);
+  auto r = (*spin)();
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code(), ErrorCode::LimitExceeded);
+  EXPECT_EQ(r.error().message(), "calling 'spin' in container 'scalars': fuel limit of 10000 "
+                                 "units exhausted (wasm trap: all fuel consumed by WebAssembly)");
+  auto id = c.func<uint16_t(uint16_t)>("id-u16");
+  ASSERT_OK(id);
+  auto refused = (*id)(1);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code(), ErrorCode::InvalidState);
+  ASSERT_OK(c.restart());
+  auto again = (*id)(2);
+  ASSERT_OK(again);
+  EXPECT_EQ(*again, 2);
 }
 
 }  // namespace
