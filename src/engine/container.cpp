@@ -254,26 +254,57 @@ Result<Value> Container::call(std::string_view export_name, std::initializer_lis
   return call(export_name, std::span<const Value>(args.begin(), args.size()));
 }
 
-Result<Value> Container::call(std::string_view export_name, std::span<const Value> args) {
-  detail::ContainerCore &core = *core_;
-  // Messages are made only when something fails: calls are a hot path.
-  auto what = [&] { return detail::calling(export_name); };
+namespace {
+
+// What a call of an export needs: the export and its function in the instance.
+struct Callable {
+  const detail::ExportedFunction *fn;
+  const wasmtime_component_func_t *func;
+};
+
+// The export `name` names, ready to call; fails when the container cannot be
+// called or has no such export. Messages are made only when something fails:
+// calls are a hot path.
+Result<Callable> callable(detail::ContainerCore &core, std::string_view name) {
   if (core.state == ContainerState::Failed || core.state == ContainerState::Stopped) {
-    return std::move(check_callable(core, what())).error();
+    return std::move(check_callable(core, detail::calling(name))).error();
   }
-  if (!core.last_export.fn || core.last_export.name != export_name) {
+  if (!core.last_export.fn || core.last_export.name != name) {
     const auto &functions = core.image().functions;
-    auto exact = functions.find(export_name);
+    auto exact = functions.find(name);
     if (exact == functions.end()) {
-      auto found = core.spec->image.find_export(export_name);
+      auto found = core.spec->image.find_export(name);
       if (!found) {
-        return std::move(found).error().with_context(what() + " in container '" + core.name + "'");
+        return std::move(found).error().with_context(detail::calling(name) + " in container '" +
+                                                     core.name + "'");
       }
       exact = functions.find((*found)->name);
     }
     core.last_export = {exact->first, &exact->second};
   }
-  const detail::ExportedFunction &fn = *core.last_export.fn;
+  const wasmtime_component_func_t *func = core.func(*core.last_export.fn);
+  if (!func) {
+    return Error(ErrorCode::Internal,
+                 detail::calling(name) + ": the export is missing from the instance");
+  }
+  return Callable{core.last_export.fn, func};
+}
+
+// "calling 'f', argument 'x'": how errors about an argument begin.
+std::string argument(std::string_view export_name, const Param &param) {
+  return detail::calling(export_name) + ", argument '" + param.name + "'";
+}
+
+}  // namespace
+
+Result<Value> Container::call(std::string_view export_name, std::span<const Value> args) {
+  detail::ContainerCore &core = *core_;
+  auto what = [&] { return detail::calling(export_name); };
+  auto found = callable(core, export_name);
+  if (!found) {
+    return std::move(found).error();
+  }
+  const detail::ExportedFunction &fn = *found->fn;
   const WorldItem &item = *fn.item;
   const FunctionType &type = *item.function;
   if (fn.carries_async_values) {
@@ -296,17 +327,13 @@ Result<Value> Container::call(std::string_view export_name, std::span<const Valu
     std::string where;
     if (!value_matches(args[i], p.type, &where)) {
       return Error(ErrorCode::TypeMismatch,
-                   detail::mismatch_message(what() + ", argument '" + p.name + "'", args[i],
-                                            p.type, where));
+                   detail::mismatch_message(argument(export_name, p), args[i], p.type, where));
     }
     if (auto bad = detail::check_encodable(args[i], "")) {
-      return Error(ErrorCode::InvalidInput, what() + ", argument '" + p.name + "': " + *bad);
+      return Error(ErrorCode::InvalidInput, argument(export_name, p) + ": " + *bad);
     }
   }
-  const wasmtime_component_func_t *func = core.func(fn);
-  if (!func) {
-    return Error(ErrorCode::Internal, what() + ": the export is missing from the instance");
-  }
+  const wasmtime_component_func_t *func = found->func;
   if (fn.scalars) {
     return detail::call_scalars(core, *func, *fn.scalars, args, export_name);
   }
@@ -402,6 +429,32 @@ Result<void> Container::call_fast(detail::FastTarget &target, const detail::Fast
   }
   tairitsu_bytes_free(&owned);
   return {};
+}
+
+Result<void> Container::call_scalars(std::string_view name, std::span<const uint64_t> args,
+                                     uint64_t *result) {
+  detail::ContainerCore &core = *core_;
+  auto found = callable(core, name);
+  if (!found) {
+    return std::move(found).error();
+  }
+  const detail::ExportedFunction &fn = *found->fn;
+  const FunctionType &type = *fn.item->function;
+  if (!fn.scalars || args.size() != type.params.size()) {
+    return Error(ErrorCode::Internal, detail::calling(name) + ": its type " + type.to_string() +
+                                          " does not take " + std::to_string(args.size()) +
+                                          " scalars");
+  }
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    // A char is checked as a Value call checks it: before the engine sees it.
+    if (fn.scalars->params[i] != static_cast<uint8_t>(TypeKind::Char)) {
+      continue;
+    }
+    if (auto bad = detail::check_encodable(Value::character(detail::from_bits<char32_t>(args[i])), "")) {
+      return Error(ErrorCode::InvalidInput, argument(name, type.params[i]) + ": " + *bad);
+    }
+  }
+  return detail::call_scalar_bits(core, *found->func, *fn.scalars, args, result, name);
 }
 
 Result<std::string> Container::call_text(std::string_view export_name,

@@ -3,7 +3,6 @@
 #include "engine/scalar_call.hpp"
 
 #include <array>
-#include <bit>
 
 namespace tairitsu::detail {
 
@@ -23,24 +22,25 @@ static_assert(kind_number(TypeKind::U64) == TAIRITSU_SCALAR_U64);
 static_assert(kind_number(TypeKind::F32) == TAIRITSU_SCALAR_F32);
 static_assert(kind_number(TypeKind::F64) == TAIRITSU_SCALAR_F64);
 static_assert(kind_number(TypeKind::Char) == TAIRITSU_SCALAR_CHAR);
+static_assert(kMaxScalarParams == TAIRITSU_SCALAR_MAX_PARAMS);
 
 bool is_scalar(const Type &type) { return type.kind() <= TypeKind::Char; }
 
-// The raw bits of a scalar value of kind `kind`, as native/src/scalar_call.rs reads them.
+// The raw bits of a scalar value of kind `kind`.
 uint64_t bits_of(const Value &v, TypeKind kind) {
   switch (kind) {
-    case TypeKind::Bool: return v.as_bool() ? 1 : 0;
-    case TypeKind::S8: return static_cast<uint64_t>(int64_t{v.as_s8()});
-    case TypeKind::U8: return v.as_u8();
-    case TypeKind::S16: return static_cast<uint64_t>(int64_t{v.as_s16()});
-    case TypeKind::U16: return v.as_u16();
-    case TypeKind::S32: return static_cast<uint64_t>(int64_t{v.as_s32()});
-    case TypeKind::U32: return v.as_u32();
-    case TypeKind::S64: return static_cast<uint64_t>(v.as_s64());
-    case TypeKind::U64: return v.as_u64();
-    case TypeKind::F32: return std::bit_cast<uint32_t>(v.as_f32());
-    case TypeKind::F64: return std::bit_cast<uint64_t>(v.as_f64());
-    case TypeKind::Char: return static_cast<uint32_t>(v.as_char());
+    case TypeKind::Bool: return to_bits(v.as_bool());
+    case TypeKind::S8: return to_bits(v.as_s8());
+    case TypeKind::U8: return to_bits(v.as_u8());
+    case TypeKind::S16: return to_bits(v.as_s16());
+    case TypeKind::U16: return to_bits(v.as_u16());
+    case TypeKind::S32: return to_bits(v.as_s32());
+    case TypeKind::U32: return to_bits(v.as_u32());
+    case TypeKind::S64: return to_bits(v.as_s64());
+    case TypeKind::U64: return to_bits(v.as_u64());
+    case TypeKind::F32: return to_bits(v.as_f32());
+    case TypeKind::F64: return to_bits(v.as_f64());
+    case TypeKind::Char: return to_bits(v.as_char());
     default: return 0;  // not a scalar: refused before any call
   }
 }
@@ -48,18 +48,18 @@ uint64_t bits_of(const Value &v, TypeKind kind) {
 // The scalar of kind `kind` whose raw bits are `bits`.
 Value value_of(TypeKind kind, uint64_t bits) {
   switch (kind) {
-    case TypeKind::Bool: return Value::boolean(bits != 0);
-    case TypeKind::S8: return Value::s8(static_cast<int8_t>(bits));
-    case TypeKind::U8: return Value::u8(static_cast<uint8_t>(bits));
-    case TypeKind::S16: return Value::s16(static_cast<int16_t>(bits));
-    case TypeKind::U16: return Value::u16(static_cast<uint16_t>(bits));
-    case TypeKind::S32: return Value::s32(static_cast<int32_t>(bits));
-    case TypeKind::U32: return Value::u32(static_cast<uint32_t>(bits));
-    case TypeKind::S64: return Value::s64(static_cast<int64_t>(bits));
-    case TypeKind::U64: return Value::u64(bits);
-    case TypeKind::F32: return Value::f32(std::bit_cast<float>(static_cast<uint32_t>(bits)));
-    case TypeKind::F64: return Value::f64(std::bit_cast<double>(bits));
-    case TypeKind::Char: return Value::character(static_cast<char32_t>(bits));
+    case TypeKind::Bool: return Value::boolean(from_bits<bool>(bits));
+    case TypeKind::S8: return Value::s8(from_bits<int8_t>(bits));
+    case TypeKind::U8: return Value::u8(from_bits<uint8_t>(bits));
+    case TypeKind::S16: return Value::s16(from_bits<int16_t>(bits));
+    case TypeKind::U16: return Value::u16(from_bits<uint16_t>(bits));
+    case TypeKind::S32: return Value::s32(from_bits<int32_t>(bits));
+    case TypeKind::U32: return Value::u32(from_bits<uint32_t>(bits));
+    case TypeKind::S64: return Value::s64(from_bits<int64_t>(bits));
+    case TypeKind::U64: return Value::u64(from_bits<uint64_t>(bits));
+    case TypeKind::F32: return Value::f32(from_bits<float>(bits));
+    case TypeKind::F64: return Value::f64(from_bits<double>(bits));
+    case TypeKind::Char: return Value::character(from_bits<char32_t>(bits));
     default: return Value::unit();
   }
 }
@@ -83,6 +83,17 @@ std::optional<ScalarSignature> scalar_signature(const FunctionType &type) {
   return out;
 }
 
+Result<void> call_scalar_bits(ContainerCore &core, const wasmtime_component_func_t &func,
+                              const ScalarSignature &signature, std::span<const uint64_t> args,
+                              uint64_t *result, std::string_view export_name) {
+  return core.enter(
+      [&] {
+        return tairitsu_scalar_call(&func, core.context(), signature.params.data(), args.data(),
+                                    args.size(), result, signature.result ? 1 : 0);
+      },
+      [&] { return calling(export_name); });
+}
+
 Result<Value> call_scalars(ContainerCore &core, const wasmtime_component_func_t &func,
                            const ScalarSignature &signature, std::span<const Value> args,
                            std::string_view export_name) {
@@ -91,12 +102,8 @@ Result<Value> call_scalars(ContainerCore &core, const wasmtime_component_func_t 
     bits[i] = bits_of(args[i], static_cast<TypeKind>(signature.params[i]));
   }
   uint64_t result = 0;
-  auto called = core.enter(
-      [&] {
-        return tairitsu_scalar_call(&func, core.context(), signature.params.data(), bits.data(),
-                                    args.size(), &result, signature.result ? 1 : 0);
-      },
-      [&] { return calling(export_name); });
+  auto called = call_scalar_bits(core, func, signature, std::span(bits.data(), args.size()),
+                                 &result, export_name);
   if (!called) {
     return std::move(called).error();
   }
