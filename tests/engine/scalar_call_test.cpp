@@ -190,6 +190,23 @@ TEST(ScalarCall, ATrapFailsTheContainerUntilRestart) {
   EXPECT_EQ(*again, Value::s32(5));
 }
 
+TEST(ScalarCall, ATrapInAFunctionOfAddsSignatureFailsTheContainer) {
+  Container c = scalars({.fuel = 10'000});
+  for (int i = 0; i < 100; ++i) {
+    ASSERT_OK(c.call("id-s32", {Value::s32(i)}));  // (s32) -> s32: fuel refilled each time
+  }
+  auto r = c.call("trap-pair", {Value::s32(1), Value::s32(2)});
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code(), ErrorCode::Trap) << r.error();
+  EXPECT_EQ(r.error().message(), "calling 'trap-pair' in container 'scalars': wasm trap: wasm "
+                                 "`unreachable` instruction executed");
+  EXPECT_FALSE(r.error().backtrace().empty());
+  EXPECT_EQ(c.state(), ContainerState::Failed);
+  ASSERT_OK(c.restart());
+  auto sum = c.call("weigh", weigh_args());
+  ASSERT_OK(sum);
+}
+
 TEST(ScalarCall, FuelIsRefilledForEachCallAndItsExhaustionFailsTheContainer) {
   Container c = scalars({.fuel = 10'000});
   for (int i = 0; i < 100; ++i) {
