@@ -17,6 +17,7 @@ namespace tairitsu::detail {
 struct ScalarSignature {
   std::array<uint8_t, TAIRITSU_SCALAR_MAX_PARAMS> params{};  ///< each a TypeKind, as a number
   std::optional<TypeKind> result;
+  uint32_t fast_shape = 0;  ///< the TAIRITSU_SHAPE_* of the same signature, or 0
 };
 
 /// An exported function as calls use it.

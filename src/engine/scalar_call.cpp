@@ -3,6 +3,9 @@
 #include "engine/scalar_call.hpp"
 
 #include <array>
+#include <bit>
+#include <cstring>
+#include <vector>
 
 namespace tairitsu::detail {
 
@@ -64,6 +67,28 @@ Value value_of(TypeKind kind, uint64_t bits) {
   }
 }
 
+// The typed fast path (native/src/fast_call.rs) of a signature of scalars, if
+// it has one: calls through it skip Func::call's dynamic type checks and
+// conversions as well. The shape follows from the export's own type as
+// Wasmtime reflects it, the type TypedFunc would check it against.
+uint32_t fast_shape_of(const FunctionType &type) {
+  if (type.is_async) return 0;
+  using K = TypeKind;
+  std::vector<K> params;
+  for (const Param &p : type.params) params.push_back(p.type.kind());
+  K result = type.result ? type.result->kind() : K::Bool;
+  bool pair = params.size() == 2 && params[0] == params[1] && type.result && result == params[0];
+  if (params.empty() && !type.result) return TAIRITSU_SHAPE_UNIT_TO_UNIT;
+  if (params.size() == 1 && params[0] == K::S32 && type.result && result == K::S32) {
+    return TAIRITSU_SHAPE_S32_TO_S32;
+  }
+  if (pair && result == K::S32) return TAIRITSU_SHAPE_S32_S32_TO_S32;
+  if (pair && result == K::U32) return TAIRITSU_SHAPE_U32_U32_TO_U32;
+  if (pair && result == K::S64) return TAIRITSU_SHAPE_S64_S64_TO_S64;
+  if (pair && result == K::F64) return TAIRITSU_SHAPE_F64_F64_TO_F64;
+  return 0;
+}
+
 }  // namespace
 
 std::optional<ScalarSignature> scalar_signature(const FunctionType &type) {
@@ -80,18 +105,40 @@ std::optional<ScalarSignature> scalar_signature(const FunctionType &type) {
   if (type.result) {
     out.result = type.result->kind();
   }
+  out.fast_shape = fast_shape_of(type);
   return out;
 }
 
 Result<void> call_scalar_bits(ContainerCore &core, const wasmtime_component_func_t &func,
                               const ScalarSignature &signature, std::span<const uint64_t> args,
                               uint64_t *result, std::string_view export_name) {
+  auto what = [&] { return calling(export_name); };
+  if (signature.fast_shape) {
+    // A fast shape takes at most two scalars, each a member of tairitsu_flat
+    // that starts at its first byte: on a little-endian machine the raw bits,
+    // copied in whole, are that member (and a result copied out, its bits).
+    static_assert(std::endian::native == std::endian::little);
+    std::array<tairitsu_flat, 2> flat{};
+    for (std::size_t i = 0; i < args.size(); ++i) {
+      std::memcpy(&flat[i], &args[i], sizeof args[i]);
+    }
+    tairitsu_flat out{};
+    tairitsu_bytes none{nullptr, 0};
+    auto called = core.enter(
+        [&] {
+          return tairitsu_fast_call(&func, core.context(), signature.fast_shape, flat.data(), &out,
+                                    &none);
+        },
+        what);
+    std::memcpy(result, &out, sizeof *result);
+    return called;
+  }
   return core.enter(
       [&] {
         return tairitsu_scalar_call(&func, core.context(), signature.params.data(), args.data(),
                                     args.size(), result, signature.result ? 1 : 0);
       },
-      [&] { return calling(export_name); });
+      what);
 }
 
 Result<Value> call_scalars(ContainerCore &core, const wasmtime_component_func_t &func,
