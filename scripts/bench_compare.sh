@@ -9,7 +9,10 @@ scripts/setup.sh
 export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 cmake --preset dev >/dev/null
 cmake --build --preset dev --target tairitsu_bench tairitsu_fixtures
-target_dir="${XDG_CACHE_HOME:-$HOME/.cache}/tairitsu/native"
+# The Rust program is built in the same cargo target directory as native/ (the
+# one this build was configured with), not necessarily the default one.
+cache_dir=$(sed -n 's/^TAIRITSU_NATIVE_CACHE_DIR:PATH=//p' build/dev/CMakeCache.txt)
+target_dir="$cache_dir/native"
 (cd native && CARGO_TARGET_DIR="$target_dir" cargo build --release --locked --quiet --example wasmtime_baseline)
 
 guest=build/dev/fixtures/bench_guest.wasm
@@ -41,34 +44,42 @@ for k in range(1, rounds + 1):
     for line in open(f"build/dev/bench/baseline-{k}.tsv"):
         name, value, _ = line.rstrip("\n").split("\t")
         rr.setdefault(name, []).append(float(value))
-t = {k: statistics.median(v) for k, v in tr.items()}
-r = {k: statistics.median(v) for k, v in rr.items()}
+T, R = tr, rr  # per-round figures; the table shows their medians
 
+def med(src, name): return statistics.median(src[name])
+def per_round(src, name, bsrc, base):  # the ratio in each round, lowest and highest
+    ratios = [a / b for a, b in zip(src[name], bsrc[base])]
+    return f"{min(ratios):.3g}-{max(ratios):.3g}"
 def ns(v): return f"{v:,.0f} ns" if v < 1e5 else f"{v/1e3:,.1f} us" if v < 1e8 else f"{v/1e6:,.1f} ms"
-rows = [  # figure, value, baseline name, baseline value, target ratio (figure/baseline <= target), what
-    ("add/tairitsu-typed", t["add/tairitsu-typed"], "add/rust-typed", r["add/rust-typed"], 1.5),
-    ("add/tairitsu-value", t["add/tairitsu-value"], "add/rust-func", r["add/rust-func"], 1.2),
-    ("add/tairitsu-wave", t["add/tairitsu-wave"], "add/tairitsu-value", t["add/tairitsu-value"], 3.0),
-    ("add/native-cpp", t["add/native-cpp"], "add/rust-typed", r["add/rust-typed"], None),
-    ("echo-1k/tairitsu-typed", t["echo-1k/tairitsu-typed"], "echo-1k/rust-typed", r["echo-1k/rust-typed"], None),
-    ("echo-bytes-64k/tairitsu-typed", t["echo-bytes-64k/tairitsu-typed"], "echo-bytes-64k/rust-typed", r["echo-bytes-64k/rust-typed"], None),
-    ("round-trip/tairitsu-typed", t["round-trip/tairitsu-typed"], "round-trip/rust-typed", r["round-trip/rust-typed"], None),
-    ("instantiate/tairitsu", t["instantiate/tairitsu"], "instantiate/rust-instance-pre", r["instantiate/rust-instance-pre"], 1.3),
-    ("instantiate/rust-linker", r["instantiate/rust-linker"], "instantiate/rust-instance-pre", r["instantiate/rust-instance-pre"], None),
-    ("image/tairitsu-precompiled", t["image/tairitsu-precompiled"], "image/tairitsu-compile", t["image/tairitsu-compile"], 1 / 20),
-    ("image/rust-deserialize", r["image/rust-deserialize"], "image/rust-compile", r["image/rust-compile"], None),
+rows = [  # figure, its source, baseline, its source, target ratio (figure/baseline <= target)
+    ("add/tairitsu-typed", T, "add/rust-typed", R, 1.5),
+    ("add/tairitsu-value", T, "add/rust-func", R, 1.2),
+    ("add/tairitsu-wave", T, "add/tairitsu-value", T, 3.0),
+    ("add/native-cpp", T, "add/rust-typed", R, None),
+    ("echo-1k/tairitsu-typed", T, "echo-1k/rust-typed", R, None),
+    ("echo-bytes-64k/tairitsu-typed", T, "echo-bytes-64k/rust-typed", R, None),
+    ("round-trip/tairitsu-typed", T, "round-trip/rust-typed", R, None),
+    ("instantiate/tairitsu", T, "instantiate/rust-instance-pre", R, 1.3),
+    ("instantiate/rust-linker", R, "instantiate/rust-instance-pre", R, None),
+    ("image/tairitsu-precompiled", T, "image/tairitsu-compile", T, 1 / 20),
+    ("image/rust-deserialize", R, "image/rust-compile", R, None),
 ]
-print(f"{data['context']['date']}  {data['context']['num_cpus']} CPUs  medians of {rounds} alternating rounds")
-print(f"{'figure':32} {'value':>12}  {'baseline':32} {'value':>12} {'ratio':>8}  target")
-for name, v, base, bv, target in rows:
+print(f"{data['context']['date']}  {data['context']['num_cpus']} CPUs  medians of {rounds} alternating rounds"
+      "  (rounds: the lowest and highest ratio of a single round)")
+print(f"{'figure':32} {'value':>12}  {'baseline':32} {'value':>12} {'ratio':>8} {'rounds':>15}  target")
+for name, src, base, bsrc, target in rows:
+    v, bv = med(src, name), med(bsrc, base)
     ratio = v / bv
     verdict = "" if target is None else (f"<= {target:g}x " + ("met" if ratio <= target else "MISSED"))
-    print(f"{name:32} {ns(v):>12}  {base:32} {ns(bv):>12} {ratio:>7.3g}x  {verdict}")
-d, dr = t["density/tairitsu"], r["density/rust"]
-print(f"{'density/tairitsu':32} {d/1024:>9.1f} KiB  {'density/rust':32} {dr/1024:>9.1f} KiB {d/dr:>7.3g}x  "
-      f"<= 64 KiB beyond a {r['density/rust-linear-memory']/1024:.0f} KiB linear memory " + ("met" if d <= 64 * 1024 else "MISSED"))
-for who, one, two in (("tairitsu", t["threads/tairitsu-1"], t["threads/tairitsu-2"]), ("rust", r["threads/rust-1"], r["threads/rust-2"])):
-    ratio = two / one
+    print(f"{name:32} {ns(v):>12}  {base:32} {ns(bv):>12} {ratio:>7.3g}x {per_round(src, name, bsrc, base):>15}  {verdict}")
+d, dr = med(T, "density/tairitsu"), med(R, "density/rust")
+print(f"{'density/tairitsu':32} {d/1024:>9.1f} KiB  {'density/rust':32} {dr/1024:>9.1f} KiB {d/dr:>7.3g}x "
+      f"{per_round(T, 'density/tairitsu', R, 'density/rust'):>15}  "
+      f"<= 64 KiB beyond a {med(R, 'density/rust-linear-memory')/1024:.0f} KiB linear memory " + ("met" if d <= 64 * 1024 else "MISSED"))
+for who, src in (("tairitsu", T), ("rust", R)):
+    one, two = f"threads/{who}-1", f"threads/{who}-2"
+    ratio = med(src, two) / med(src, one)
     target = "  >= 1.8x " + ("met" if ratio >= 1.8 else "MISSED") if who == "tairitsu" else ""
-    print(f"{'threads/' + who + '-2':32} {two/1e6:>8.2f} M/s  {'threads/' + who + '-1':32} {one/1e6:>8.2f} M/s {ratio:>7.3g}x{target}")
+    print(f"{two:32} {med(src, two)/1e6:>8.2f} M/s  {one:32} {med(src, one)/1e6:>8.2f} M/s {ratio:>7.3g}x "
+          f"{per_round(src, two, src, one):>15}{target}")
 PY

@@ -13,6 +13,7 @@
 ///                          .build();
 ///     auto sum = container->call("add", {Value::s32(1), Value::s32(2)});   // s32 3
 
+#include <bit>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -24,6 +25,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <typeindex>
 #include <vector>
 
@@ -178,6 +180,35 @@ union FastValue {
     std::size_t len;
   } slice;
 };
+/// Typed calls of other signatures whose parameters and result are all
+/// scalars pass them as raw bits (see native/src/scalar_call.rs): integers
+/// sign- or zero-extended to 64 bits, floats as their IEEE bits, a `char32_t`
+/// as its code point, a `bool` as 0 or 1.
+template <typename T>
+inline constexpr bool is_scalar_v =
+    std::is_same_v<T, bool> || std::is_same_v<T, int8_t> || std::is_same_v<T, uint8_t> ||
+    std::is_same_v<T, int16_t> || std::is_same_v<T, uint16_t> || std::is_same_v<T, int32_t> ||
+    std::is_same_v<T, uint32_t> || std::is_same_v<T, int64_t> || std::is_same_v<T, uint64_t> ||
+    std::is_same_v<T, float> || std::is_same_v<T, double> || std::is_same_v<T, char32_t>;
+/// The most parameters such a call takes (TAIRITSU_SCALAR_MAX_PARAMS).
+inline constexpr std::size_t kMaxScalarParams = 16;
+template <typename T>
+uint64_t to_bits(T v) {
+  static_assert(is_scalar_v<T>);
+  if constexpr (std::is_same_v<T, float>) return std::bit_cast<uint32_t>(v);
+  else if constexpr (std::is_same_v<T, double>) return std::bit_cast<uint64_t>(v);
+  else if constexpr (std::is_signed_v<T>) return static_cast<uint64_t>(static_cast<int64_t>(v));
+  else return static_cast<uint64_t>(v);
+}
+template <typename T>
+T from_bits(uint64_t bits) {
+  static_assert(is_scalar_v<T>);
+  if constexpr (std::is_same_v<T, bool>) return bits != 0;
+  else if constexpr (std::is_same_v<T, float>) return std::bit_cast<float>(static_cast<uint32_t>(bits));
+  else if constexpr (std::is_same_v<T, double>) return std::bit_cast<double>(bits);
+  else return static_cast<T>(bits);
+}
+
 /// A typed host function's fast form (ContainerBuilder::define<Sig>): used
 /// when the image imports exactly `type`. A string or byte-list result is
 /// written to `scratch`, which `result->slice` then points into.
@@ -371,6 +402,10 @@ class Container {
   /// result goes to `text` or `bytes`, a scalar to `result`. Errors as `call`.
   Result<void> call_fast(detail::FastTarget &target, const detail::FastValue *args,
                          detail::FastValue *result, std::string *text, std::vector<uint8_t> *bytes);
+  /// For `TypedFunc`: a call of export `name` (its full name), whose
+  /// parameters and result are all scalars, with the arguments and the result
+  /// as raw bits (`detail::to_bits`). Errors as `call`.
+  Result<void> call_scalars(std::string_view name, std::span<const uint64_t> args, uint64_t *result);
 
  private:
   friend class ContainerBuilder;

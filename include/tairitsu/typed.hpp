@@ -614,7 +614,9 @@ inline FastValue to_fast(const std::vector<uint8_t> &v) {
 /// A guest export called with C++ types. Made by `Container::func`, which has
 /// checked the signature; valid while the container lives. Common signatures
 /// (two `int32_t`s to one, strings and byte lists in and out, ...) take a
-/// native fast path that skips `Value`s; the rest convert through `Value`s.
+/// native fast path that skips `Value`s, and so do all others whose parameters
+/// and result are scalars (bools, integers, floats, `char32_t`), as raw bits;
+/// the rest convert through `Value`s.
 template <typename Sig>
 class TypedFunc;
 
@@ -632,6 +634,11 @@ class TypedFunc<R(Args...)> {
   Result<R> operator()(detail::call_param_t<std::decay_t<Args>>... args) const {
     if constexpr (detail::FastShapeOf<R(std::decay_t<Args>...)>::value != detail::kNoFastPath) {
       if (fast_.shape != detail::kNoFastPath) return call_fast(args...);
+    }
+    if constexpr ((std::is_void_v<R> || detail::is_scalar_v<R>) &&
+                  (detail::is_scalar_v<std::decay_t<Args>> && ...) &&
+                  sizeof...(Args) <= detail::kMaxScalarParams) {
+      return call_scalars(args...);
     }
     std::array<Value, sizeof...(Args)> values{WitTraits<std::decay_t<Args>>::to_value(
         static_cast<detail::call_param_t<std::decay_t<Args>>>(args))...};
@@ -668,6 +675,16 @@ class TypedFunc<R(Args...)> {
       else if constexpr (std::is_same_v<R, int64_t>) return scalar.s64;
       else return scalar.f64;
     }
+  }
+
+  template <typename... A>
+  Result<R> call_scalars(const A &...args) const {
+    std::array<uint64_t, sizeof...(A)> bits{detail::to_bits(args)...};
+    uint64_t result = 0;
+    auto r = container_->call_scalars(fast_.name, bits, &result);
+    if (!r) return std::move(r).error();
+    if constexpr (std::is_void_v<R>) return Result<R>();
+    else return detail::from_bits<R>(result);
   }
 
   Container *container_;

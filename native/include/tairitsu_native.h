@@ -120,6 +120,36 @@ int32_t tairitsu_component_instance_get_resource(const wasmtime_component_instan
 wasmtime_error_t *tairitsu_resource_any_drop_async(wasmtime_context_t *context,
                                                    const wasmtime_component_resource_any_t *resource);
 
+/* Scalar calls: functions whose parameters and result are all scalars, called
+ * without the C API's generic values (see native/src/scalar_call.rs). Each
+ * value is 64 raw bits: integers sign- or zero-extended, floats as their IEEE
+ * bits, a char as its code point, a bool as 0 or 1. */
+enum {
+  TAIRITSU_SCALAR_BOOL = 0,
+  TAIRITSU_SCALAR_S8 = 1,
+  TAIRITSU_SCALAR_U8 = 2,
+  TAIRITSU_SCALAR_S16 = 3,
+  TAIRITSU_SCALAR_U16 = 4,
+  TAIRITSU_SCALAR_S32 = 5,
+  TAIRITSU_SCALAR_U32 = 6,
+  TAIRITSU_SCALAR_S64 = 7,
+  TAIRITSU_SCALAR_U64 = 8,
+  TAIRITSU_SCALAR_F32 = 9,
+  TAIRITSU_SCALAR_F64 = 10,
+  TAIRITSU_SCALAR_CHAR = 11,
+  TAIRITSU_SCALAR_MAX_PARAMS = 16,
+};
+
+/* Calls `func` with `nargs` (at most TAIRITSU_SCALAR_MAX_PARAMS) arguments of
+ * kinds `kinds` and bits `args`; with `nresults` 1, the result's bits go to
+ * `results[0]`. A kind that does not fit the function's type is an error.
+ * With `concurrent` (an engine with component-model async) the call runs on a
+ * fiber, where the guest may suspend. NULL on success. */
+wasmtime_error_t *tairitsu_scalar_call(const wasmtime_component_func_t *func,
+                                       wasmtime_context_t *context, const uint8_t *kinds,
+                                       const uint64_t *args, size_t nargs, uint64_t *results,
+                                       size_t nresults, bool concurrent);
+
 /* A component's imports resolved against a linker once (the C API has no
  * component InstancePre). The linker must not change afterwards. */
 typedef struct tairitsu_instance_pre tairitsu_instance_pre;

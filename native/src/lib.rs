@@ -12,4 +12,5 @@ mod fiber;
 mod instance_items;
 mod instance_pre;
 mod limits;
+mod scalar_call;
 mod wit;

@@ -4,6 +4,7 @@
 
 #include "engine/container_core.hpp"
 #include "engine/core_module_state.hpp"
+#include "engine/scalar_call.hpp"
 #include "tairitsu_native.h"
 #include "values/text_common.hpp"
 #include "tairitsu/guest_init.hpp"
@@ -103,7 +104,7 @@ Result<void> ContainerCore::instantiate() {
       return r;
     }
   }
-  arm_limits();
+  arm_limits(true);
 
   if (s.initializer) {
     GuestInitContext init{prepared->linker.get(), context(), img.component.get(), name};
@@ -136,16 +137,16 @@ Result<void> ContainerCore::instantiate() {
   return {};
 }
 
-void ContainerCore::arm_limits() {
+void ContainerCore::arm_limits(bool unlimited_too) {
   const EngineConfig &config = image().engine.config();
   const Limits &l = spec->limits;
-  if (config.fuel) {
+  if (config.fuel && (l.fuel || unlimited_too)) {
     wasmtime_error_t *err = wasmtime_context_set_fuel(context(), l.fuel ? *l.fuel : kUnlimited);
     if (err) {
       wasmtime_error_delete(err);
     }
   }
-  if (config.deadlines) {
+  if (config.deadlines && (l.timeout || unlimited_too)) {
     uint64_t ticks = kUnlimited;
     if (l.timeout) {
       image().engine.state()->ticker->ensure_running();
@@ -154,6 +155,20 @@ void ContainerCore::arm_limits() {
     }
     wasmtime_context_set_epoch_deadline(context(), ticks);
   }
+}
+
+const wasmtime_component_func_t *ContainerCore::func(const ExportedFunction &fn) {
+  if (funcs.size() <= fn.ordinal) {
+    funcs.resize(image().functions.size());
+  }
+  ResolvedFunc &slot = funcs[fn.ordinal];
+  if (slot.generation != generation) {
+    if (!wasmtime_component_instance_get_func(&instance, context(), fn.index.get(), &slot.func)) {
+      return nullptr;
+    }
+    slot.generation = generation;
+  }
+  return &slot.func;
 }
 
 Error ContainerCore::fail(wasmtime_error_t *raw, std::string_view what) {
@@ -293,23 +308,57 @@ Result<Value> Container::call(std::string_view export_name, std::initializer_lis
   return call(export_name, std::span<const Value>(args.begin(), args.size()));
 }
 
+namespace {
+
+// What a call of an export needs: the export and its function in the instance.
+struct Callable {
+  const detail::ExportedFunction *fn;
+  const wasmtime_component_func_t *func;
+};
+
+// The export `name` names, ready to call; fails when the container cannot be
+// called or has no such export. Messages are made only when something fails:
+// calls are a hot path.
+Result<Callable> callable(detail::ContainerCore &core, std::string_view name) {
+  if (core.state == ContainerState::Failed || core.state == ContainerState::Stopped) {
+    return std::move(check_callable(core, detail::calling(name))).error();
+  }
+  if (!core.last_export.fn || core.last_export.name != name) {
+    const auto &functions = core.image().functions;
+    auto exact = functions.find(name);
+    if (exact == functions.end()) {
+      auto found = core.spec->image.find_export(name);
+      if (!found) {
+        return std::move(found).error().with_context(detail::calling(name) + " in container '" +
+                                                     core.name + "'");
+      }
+      exact = functions.find((*found)->name);
+    }
+    core.last_export = {exact->first, &exact->second};
+  }
+  const wasmtime_component_func_t *func = core.func(*core.last_export.fn);
+  if (!func) {
+    return Error(ErrorCode::Internal,
+                 detail::calling(name) + ": the export is missing from the instance");
+  }
+  return Callable{core.last_export.fn, func};
+}
+
+// "calling 'f', argument 'x'": how errors about an argument begin.
+std::string argument(std::string_view export_name, const Param &param) {
+  return detail::calling(export_name) + ", argument '" + param.name + "'";
+}
+
+}  // namespace
+
 Result<Value> Container::call(std::string_view export_name, std::span<const Value> args) {
   detail::ContainerCore &core = *core_;
-  // Messages are made only when something fails: calls are a hot path.
-  auto what = [&] { return "calling '" + std::string(export_name) + "'"; };
-  if (core.state == ContainerState::Failed || core.state == ContainerState::Stopped) {
-    return std::move(check_callable(core, what())).error();
+  auto what = [&] { return detail::calling(export_name); };
+  auto found = callable(core, export_name);
+  if (!found) {
+    return std::move(found).error();
   }
-  const auto &functions = core.image().functions;
-  auto exact = functions.find(export_name);
-  if (exact == functions.end()) {
-    auto found = core.spec->image.find_export(export_name);
-    if (!found) {
-      return std::move(found).error().with_context(what() + " in container '" + core.name + "'");
-    }
-    exact = functions.find((*found)->name);
-  }
-  const detail::ExportedFunction &fn = exact->second;
+  const detail::ExportedFunction &fn = *found->fn;
   const WorldItem &item = *fn.item;
   const FunctionType &type = *item.function;
   if (fn.carries_async_values) {
@@ -332,30 +381,27 @@ Result<Value> Container::call(std::string_view export_name, std::span<const Valu
     std::string where;
     if (!value_matches(args[i], p.type, &where)) {
       return Error(ErrorCode::TypeMismatch,
-                   detail::mismatch_message(what() + ", argument '" + p.name + "'", args[i],
-                                            p.type, where));
+                   detail::mismatch_message(argument(export_name, p), args[i], p.type, where));
     }
     if (auto bad = detail::check_encodable(args[i], "")) {
-      return Error(ErrorCode::InvalidInput, what() + ", argument '" + p.name + "': " + *bad);
+      return Error(ErrorCode::InvalidInput, argument(export_name, p) + ": " + *bad);
     }
   }
+  const wasmtime_component_func_t *func = found->func;
+  if (fn.scalars) {
+    return detail::call_scalars(core, *func, *fn.scalars, args, export_name);
+  }
+
   detail::CValues cargs(args.size());
   for (std::size_t i = 0; i < args.size(); ++i) {
     detail::value_to_capi(args[i], cargs[i]);
   }
-
-  wasmtime_component_func_t func;
-  if (!wasmtime_component_instance_get_func(&core.instance, core.context(), fn.index.get(),
-                                            &func)) {
-    return Error(ErrorCode::Internal, what() + ": the export is missing from the instance");
-  }
-  core.arm_limits();
   detail::CValues results(type.result ? 1 : 0);
-  wasmtime_error_t *err = core.call(&func, cargs.data(), cargs.size(), results.data(), results.size());
-  if (err) {
-    return core.fail(err, what());
+  auto called = core.enter(
+      [&] { return core.call(func, cargs.data(), cargs.size(), results.data(), results.size()); }, what);
+  if (!called) {
+    return std::move(called).error();
   }
-  core.state = ContainerState::Running;
   if (!type.result) {
     return Value::unit();
   }
@@ -384,10 +430,9 @@ wasmtime_component_func_t *func_of(detail::FastTarget &target) {
 bool resolve_fast(detail::ContainerCore &core, detail::FastTarget &target) {
   auto found = core.image().functions.find(target.name);
   if (found == core.image().functions.end() || !core.store) return false;
-  if (!wasmtime_component_instance_get_func(&core.instance, core.context(), found->second.index.get(),
-                                            func_of(target))) {
-    return false;
-  }
+  const wasmtime_component_func_t *func = core.func(found->second);
+  if (!func) return false;
+  *func_of(target) = *func;
   target.generation = core.generation;
   return true;
 }
@@ -406,7 +451,7 @@ Result<void> Container::call_fast(detail::FastTarget &target, const detail::Fast
                                   detail::FastValue *result, std::string *text,
                                   std::vector<uint8_t> *bytes) {
   detail::ContainerCore &core = *core_;
-  auto what = [&] { return "calling '" + target.name + "'"; };
+  auto what = [&] { return detail::calling(target.name); };
   if (core.state == ContainerState::Failed || core.state == ContainerState::Stopped) {
     return check_callable(core, what());
   }
@@ -420,21 +465,49 @@ Result<void> Container::call_fast(detail::FastTarget &target, const detail::Fast
                    what() + ": the string argument is not valid UTF-8 (byte " + std::to_string(at) + ")");
     }
   }
-  core.arm_limits();
   tairitsu_bytes owned{nullptr, 0};
-  wasmtime_error_t *err = tairitsu_fast_call(func_of(target), core.context(), target.shape,
-                                             reinterpret_cast<const tairitsu_flat *>(args),
-                                             reinterpret_cast<tairitsu_flat *>(result), &owned);
-  if (err) {
-    return core.fail(err, what());
+  auto called = core.enter(
+      [&] {
+        return tairitsu_fast_call(func_of(target), core.context(), target.shape,
+                                  reinterpret_cast<const tairitsu_flat *>(args),
+                                  reinterpret_cast<tairitsu_flat *>(result), &owned);
+      },
+      what);
+  if (!called) {
+    return called;
   }
-  core.state = ContainerState::Running;
   if (owned.data) {
     if (text) text->assign(reinterpret_cast<const char *>(owned.data), owned.len);
     if (bytes) bytes->assign(owned.data, owned.data + owned.len);
   }
   tairitsu_bytes_free(&owned);
   return {};
+}
+
+Result<void> Container::call_scalars(std::string_view name, std::span<const uint64_t> args,
+                                     uint64_t *result) {
+  detail::ContainerCore &core = *core_;
+  auto found = callable(core, name);
+  if (!found) {
+    return std::move(found).error();
+  }
+  const detail::ExportedFunction &fn = *found->fn;
+  const FunctionType &type = *fn.item->function;
+  if (!fn.scalars || args.size() != type.params.size()) {
+    return Error(ErrorCode::Internal, detail::calling(name) + ": its type " + type.to_string() +
+                                          " does not take " + std::to_string(args.size()) +
+                                          " scalars");
+  }
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    // A char is checked as a Value call checks it: before the engine sees it.
+    if (fn.scalars->params[i] != static_cast<uint8_t>(TypeKind::Char)) {
+      continue;
+    }
+    if (auto bad = detail::check_encodable(Value::character(detail::from_bits<char32_t>(args[i])), "")) {
+      return Error(ErrorCode::InvalidInput, argument(name, type.params[i]) + ": " + *bad);
+    }
+  }
+  return detail::call_scalar_bits(core, *found->func, *fn.scalars, args, result, name);
 }
 
 Result<std::string> Container::call_text(std::string_view export_name,

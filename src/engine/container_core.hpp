@@ -134,6 +134,19 @@ struct ContainerCore {
   wasmtime_component_instance_t instance{};
   /// Counts instantiations, so that cached function handles know when they are stale.
   uint64_t generation = 0;
+  /// Exported functions resolved in the instance, by `ExportedFunction::ordinal`;
+  /// an entry of an older generation is stale.
+  struct ResolvedFunc {
+    uint64_t generation = 0;
+    wasmtime_component_func_t func{};
+  };
+  std::vector<ResolvedFunc> funcs;
+  /// The export last called, under its full name (held by the image's map):
+  /// calls often repeat one, and this spares them the map lookup.
+  struct LastExport {
+    std::string_view name;
+    const ExportedFunction *fn = nullptr;
+  } last_export;
   ContainerState state = ContainerState::Created;
   /// The engine has concurrency support: calls and instantiation run on a fiber.
   bool concurrent = false;
@@ -159,20 +172,46 @@ struct ContainerCore {
 
   /// Makes the store (with WASI and limits) and instantiates the component.
   Result<void> instantiate();
-  /// Sets fuel and the deadline before entering the guest.
-  void arm_limits();
   /// Calls a function of the instance: on the current stack, or, when the
   /// engine is concurrent, on a fiber whose guest may suspend (waited for).
   wasmtime_error_t *call(const wasmtime_component_func_t *func, const wasmtime_component_val_t *args,
                          std::size_t nargs, wasmtime_component_val_t *results, std::size_t nresults);
+  /// Sets fuel and the deadline before entering the guest: those the limits
+  /// set, and with `unlimited_too` (when the store is made) the unlimited
+  /// ones too, which no call can use up (2^62 units or ticks) and so are
+  /// not set again.
+  void arm_limits(bool unlimited_too = false);
+  /// The export's function in the current instance, resolved once per
+  /// instance; null when the instance lacks it.
+  const wasmtime_component_func_t *func(const ExportedFunction &fn);
   /// Turns a failed call into the error to report, naming the limit when one
   /// was hit, and marks the container failed.
   Error fail(wasmtime_error_t *error, std::string_view what);
+
+  /// Enters the guest: arms the limits, runs `call` (which returns the
+  /// engine's error, or null), and records the outcome: an error fails the
+  /// container (its message made by `what()`), success marks it running.
+  template <typename Call, typename What>
+  Result<void> enter(Call &&call, What &&what) {
+    if (spec->limits.fuel || spec->limits.timeout) {
+      arm_limits();  // the unlimited ones were set with the store, for good
+    }
+    if (wasmtime_error_t *err = call()) {
+      return fail(err, what());
+    }
+    state = ContainerState::Running;
+    return {};
+  }
 };
 
 /// Polls a future of the store's own work until it is done, then deletes it.
 /// Host functions answer synchronously, so nothing else could wake it.
 void wait(wasmtime_call_future_t *future);
+
+/// "calling 'name'": how errors of a call to an export begin.
+inline std::string calling(std::string_view export_name) {
+  return "calling '" + std::string(export_name) + "'";
+}
 
 /// Turns a C API error into a failed result with context, or success when null.
 Result<void> check(wasmtime_error_t *error, ErrorCode code, std::string_view what);

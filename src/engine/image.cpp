@@ -5,6 +5,7 @@
 
 #include "core/files.hpp"
 #include "engine/image_state.hpp"
+#include "engine/scalar_call.hpp"
 
 namespace tairitsu {
 
@@ -200,8 +201,10 @@ Result<Image> ImageState::make(const Engine &engine, ComponentPtr component, Ima
     if (index) {
       bool scalars = std::all_of(item.function->params.begin(), item.function->params.end(),
                                  [](const Param &p) { return p.type.kind() <= TypeKind::F64; });
-      state->functions.emplace(item.name, ExportedFunction{&item, std::move(index),
-                                                           item.function->contains_async_value(), scalars});
+      std::size_t ordinal = state->functions.size();
+      state->functions.emplace(
+          item.name, ExportedFunction{&item, std::move(index), item.function->contains_async_value(),
+                                      scalars, scalar_signature(*item.function), ordinal});
     }
   }
   state->component = std::move(component);

@@ -3,12 +3,22 @@
 // The private state of an Image: the compiled component, its digest, its world
 // and, for each exported function, what a call needs (export index and type).
 
+#include <array>
 #include <map>
+#include <optional>
 
 #include "engine/bridge.hpp"
 #include "tairitsu/image.hpp"
 
 namespace tairitsu::detail {
+
+/// The kinds of a function whose parameters and result are all scalars, as
+/// calls through the scalar path (engine/scalar_call.hpp) pass them.
+struct ScalarSignature {
+  std::array<uint8_t, TAIRITSU_SCALAR_MAX_PARAMS> params{};  ///< each a TypeKind, as a number
+  std::optional<TypeKind> result;
+  uint32_t fast_shape = 0;  ///< the TAIRITSU_SHAPE_* of the same signature, or 0
+};
 
 /// An exported function as calls use it.
 struct ExportedFunction {
@@ -17,6 +27,8 @@ struct ExportedFunction {
   /// Facts about the signature that every call would otherwise work out again.
   bool carries_async_values = false;
   bool scalar_params = false;  ///< only numbers and bools: nothing to check beyond the kind
+  std::optional<ScalarSignature> scalars;  ///< set when calls take the scalar path
+  std::size_t ordinal = 0;        ///< its place among the image's exported functions
 };
 
 /// An imported item: a root function or a member of an imported interface.
