@@ -16,7 +16,7 @@ target_dir="$cache_dir/native"
 (cd native && CARGO_TARGET_DIR="$target_dir" cargo build --release --locked --quiet --example wasmtime_baseline)
 
 guest=build/dev/fixtures/bench_guest.wasm
-rounds=${BENCH_ROUNDS:-3}
+rounds=${BENCH_ROUNDS:-7}
 # The two programs take turns, $rounds times; each figure is the median over
 # the rounds, so that a slow moment of a shared machine does not decide a ratio.
 for round in $(seq 1 "$rounds"); do
@@ -47,9 +47,15 @@ for k in range(1, rounds + 1):
 T, R = tr, rr  # per-round figures; the table shows their medians
 
 def med(src, name): return statistics.median(src[name])
+def ratios(src, name, bsrc, base): return [a / b for a, b in zip(src[name], bsrc[base])]
+# A figure and its baseline are measured in the same round, minutes apart at
+# most; the machine's speed drifts more between rounds than within one. So a
+# ratio is the median of the rounds' own ratios (paired), not the ratio of
+# the two medians.
+def paired(src, name, bsrc, base): return statistics.median(ratios(src, name, bsrc, base))
 def per_round(src, name, bsrc, base):  # the ratio in each round, lowest and highest
-    ratios = [a / b for a, b in zip(src[name], bsrc[base])]
-    return f"{min(ratios):.3g}-{max(ratios):.3g}"
+    r = ratios(src, name, bsrc, base)
+    return f"{min(r):.3g}-{max(r):.3g}"
 def ns(v): return f"{v:,.0f} ns" if v < 1e5 else f"{v/1e3:,.1f} us" if v < 1e8 else f"{v/1e6:,.1f} ms"
 rows = [  # figure, its source, baseline, its source, target ratio (figure/baseline <= target)
     ("add/tairitsu-typed", T, "add/rust-typed", R, 1.5),
@@ -64,21 +70,21 @@ rows = [  # figure, its source, baseline, its source, target ratio (figure/basel
     ("image/tairitsu-precompiled", T, "image/tairitsu-compile", T, 1 / 20),
     ("image/rust-deserialize", R, "image/rust-compile", R, None),
 ]
-print(f"{data['context']['date']}  {data['context']['num_cpus']} CPUs  medians of {rounds} alternating rounds"
-      "  (rounds: the lowest and highest ratio of a single round)")
+print(f"{data['context']['date']}  {data['context']['num_cpus']} CPUs  {rounds} alternating rounds: values are medians,"
+      " ratios the median of each round's own ratio (rounds: its lowest and highest)")
 print(f"{'figure':32} {'value':>12}  {'baseline':32} {'value':>12} {'ratio':>8} {'rounds':>15}  target")
 for name, src, base, bsrc, target in rows:
     v, bv = med(src, name), med(bsrc, base)
-    ratio = v / bv
+    ratio = paired(src, name, bsrc, base)
     verdict = "" if target is None else (f"<= {target:g}x " + ("met" if ratio <= target else "MISSED"))
     print(f"{name:32} {ns(v):>12}  {base:32} {ns(bv):>12} {ratio:>7.3g}x {per_round(src, name, bsrc, base):>15}  {verdict}")
 d, dr = med(T, "density/tairitsu"), med(R, "density/rust")
-print(f"{'density/tairitsu':32} {d/1024:>9.1f} KiB  {'density/rust':32} {dr/1024:>9.1f} KiB {d/dr:>7.3g}x "
+print(f"{'density/tairitsu':32} {d/1024:>9.1f} KiB  {'density/rust':32} {dr/1024:>9.1f} KiB {paired(T, 'density/tairitsu', R, 'density/rust'):>7.3g}x "
       f"{per_round(T, 'density/tairitsu', R, 'density/rust'):>15}  "
       f"<= 64 KiB beyond a {med(R, 'density/rust-linear-memory')/1024:.0f} KiB linear memory " + ("met" if d <= 64 * 1024 else "MISSED"))
 for who, src in (("tairitsu", T), ("rust", R)):
     one, two = f"threads/{who}-1", f"threads/{who}-2"
-    ratio = med(src, two) / med(src, one)
+    ratio = paired(src, two, src, one)
     target = "  >= 1.8x " + ("met" if ratio >= 1.8 else "MISSED") if who == "tairitsu" else ""
     print(f"{two:32} {med(src, two)/1e6:>8.2f} M/s  {one:32} {med(src, one)/1e6:>8.2f} M/s {ratio:>7.3g}x "
           f"{per_round(src, two, src, one):>15}{target}")

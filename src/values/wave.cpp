@@ -1346,6 +1346,52 @@ Error make_error(std::string_view text, const ParseFailure &f) {
   return text_error("WAVE", text, f.offset, f.message);
 }
 
+// The arguments of most calls: integers only, written plainly ("(1, -2)").
+// Read straight from the text, without tokens and a tree; anything else,
+// every error included, is left to the general parser.
+std::optional<std::vector<Value>> plain_integers(std::string_view text, std::span<const Param> params) {
+  if (params.empty() || text.size() < 3 || text.front() != '(' || text.back() != ')') {
+    return std::nullopt;
+  }
+  std::vector<Value> out;
+  out.reserve(params.size());
+  std::size_t pos = 1;
+  auto skip_spaces = [&] {
+    while (pos < text.size() && text[pos] == ' ') ++pos;
+  };
+  for (std::size_t i = 0; i < params.size(); ++i) {
+    TypeKind kind = params[i].type.kind();
+    if (kind < TypeKind::S8 || kind > TypeKind::U64) {
+      return std::nullopt;
+    }
+    skip_spaces();
+    std::size_t start = pos;
+    if (pos < text.size() && text[pos] == '-') ++pos;
+    if (pos >= text.size() || !is_digit(text[pos])) {
+      return std::nullopt;
+    }
+    if (text[pos] == '0') {
+      ++pos;  // as the lexer reads numbers: no leading zeros
+    } else {
+      while (pos < text.size() && is_digit(text[pos])) ++pos;
+    }
+    auto value = parse_integer(text.substr(start, pos - start), kind);
+    if (!value) {
+      return std::nullopt;
+    }
+    out.push_back(std::move(*value));
+    skip_spaces();
+    if (pos >= text.size() || text[pos] != (i + 1 < params.size() ? ',' : ')')) {
+      return std::nullopt;
+    }
+    ++pos;
+  }
+  if (pos != text.size()) {
+    return std::nullopt;
+  }
+  return out;
+}
+
 }  // namespace
 
 Result<Value> parse(std::string_view text, const Type &type, const TextLimits &limits) {
@@ -1374,6 +1420,9 @@ Result<std::vector<Value>> parse_params(std::string_view text, std::span<const P
                                         const TextLimits &limits) {
   if (text.size() > limits.max_bytes) {
     return input_too_long("WAVE", text.size(), limits);
+  }
+  if (auto values = plain_integers(text, params)) {
+    return std::move(*values);
   }
   Parser parser(text, limits.max_depth);
   if (!parser.advance() || !parser.expect(Tok::ParenOpen)) {

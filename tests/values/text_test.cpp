@@ -247,6 +247,28 @@ TEST(Text, ArgumentsAndCalls) {
   EXPECT_EQ(*printed, "(1, none)");
 }
 
+// Plain integer arguments take a shortcut past the general parser; whatever
+// it does not take must read (or fail) exactly as before.
+TEST(Text, PlainIntegerArgumentsReadAsTheGeneralParserReadsThem) {
+  std::vector<Param> params = {{"a", Type::s32()}, {"b", Type::u8()}, {"c", Type::s64()}};
+  auto read = [&](std::string_view text) { return parse_arguments(text, params); };
+  EXPECT_EQ(read("(1, 2, 3)").value(), (std::vector<Value>{Value::s32(1), Value::u8(2), Value::s64(3)}));
+  EXPECT_EQ(read("(-2147483648,255,-9223372036854775808)").value(),
+            (std::vector<Value>{Value::s32(INT32_MIN), Value::u8(255), Value::s64(INT64_MIN)}));
+  EXPECT_EQ(read("( 0 , 0 , -0 )").value(), (std::vector<Value>{Value::s32(0), Value::u8(0), Value::s64(0)}));
+  EXPECT_EQ(read("\t(1,\n2, 3) ").value(), (std::vector<Value>{Value::s32(1), Value::u8(2), Value::s64(3)}));
+  for (std::string_view bad : {"(01, 2, 3)", "(1, 256, 3)", "(1, -1, 3)", "(1, 2)", "(1, 2, 3, 4)", "(1, 2, 3,,)",
+                               "(1, 2, 3) x", "(1.5, 2, 3)", "(a, 2, 3)", "(1 2, 3)"}) {
+    auto r = read(bad);
+    EXPECT_FALSE(r) << bad;
+    if (!r) EXPECT_EQ(r.error().code(), ErrorCode::InvalidInput) << bad;
+  }
+  EXPECT_EQ(read("(1, 2, 3,)").value(), (std::vector<Value>{Value::s32(1), Value::u8(2), Value::s64(3)}));
+  auto too_big = read("(2147483648, 2, 3)");
+  ASSERT_FALSE(too_big);
+  EXPECT_NE(too_big.error().message().find("is not a valid s32"), std::string::npos) << too_big.error();
+}
+
 TEST(Text, FormatNames) {
   EXPECT_EQ(parse_text_format("WAVE"), TextFormat::Wave);
   EXPECT_EQ(parse_text_format("ron"), TextFormat::Ron);
