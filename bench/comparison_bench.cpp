@@ -7,6 +7,7 @@
 //   compare/add/tairitsu-typed         Container::func<int32_t(int32_t, int32_t)>
 //   compare/add/tairitsu-value         Container::call("add", Values)
 //   compare/add/tairitsu-wave          Container::call_text("add", "(1, 2)")
+//   compare/mix/tairitsu-value         Container::call("mix", Values): scalars without a typed fast shape
 //   compare/echo-1k/tairitsu-typed     std::string(std::string_view) with 1,024 bytes
 //   compare/echo-bytes-64k/tairitsu-typed   std::vector<uint8_t> of 65,536 bytes each way
 //   compare/round-trip/tairitsu-typed  guest -> host (typed host function) -> guest
@@ -88,6 +89,12 @@ void add_value(benchmark::State &state) {
   for (auto _ : state) benchmark::DoNotOptimize(guest().call("add", args));
 }
 BENCHMARK(add_value)->Name("compare/add/tairitsu-value");
+
+void mix_value(benchmark::State &state) {
+  std::array<Value, 3> args{Value::u8(7), Value::boolean(true), Value::s64(35)};
+  for (auto _ : state) benchmark::DoNotOptimize(guest().call("mix", args));
+}
+BENCHMARK(mix_value)->Name("compare/mix/tairitsu-value");
 
 void add_wave(benchmark::State &state) {
   for (auto _ : state) benchmark::DoNotOptimize(guest().call_text("add", "(1, 2)"));

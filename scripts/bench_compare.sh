@@ -60,6 +60,7 @@ def ns(v): return f"{v:,.0f} ns" if v < 1e5 else f"{v/1e3:,.1f} us" if v < 1e8 e
 rows = [  # figure, its source, baseline, its source, target ratio (figure/baseline <= target)
     ("add/tairitsu-typed", T, "add/rust-typed", R, 1.5),
     ("add/tairitsu-value", T, "add/rust-func", R, 1.2),
+    ("mix/tairitsu-value", T, "mix/rust-func", R, 1.2),
     ("add/tairitsu-wave", T, "add/tairitsu-value", T, 3.0),
     ("add/native-cpp", T, "add/rust-typed", R, None),
     ("echo-1k/tairitsu-typed", T, "echo-1k/rust-typed", R, None),

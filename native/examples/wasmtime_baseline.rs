@@ -158,6 +158,20 @@ fn add_func(engine: &Engine, linker: &Linker<()>, component: &Component) -> anyh
     })
 }
 
+fn mix_func(engine: &Engine, linker: &Linker<()>, component: &Component) -> anyhow::Result<f64> {
+    let (mut store, instance) = instantiate(engine, linker, component)?;
+    let mix = instance
+        .get_func(&mut store, "mix")
+        .context("the guest exports no mix")?;
+    let params = [Val::U8(7), Val::Bool(true), Val::S64(35)];
+    let mut results = [Val::U64(0)];
+    ns_per_op(|| {
+        mix.call(&mut store, black_box(&params), &mut results)?;
+        black_box(&results);
+        Ok(())
+    })
+}
+
 fn echo_1k(engine: &Engine, linker: &Linker<()>, component: &Component) -> anyhow::Result<f64> {
     let (mut store, instance) = instantiate(engine, linker, component)?;
     let echo: TypedFunc<(&str,), (String,)> = instance
@@ -343,9 +357,10 @@ fn main() -> anyhow::Result<()> {
     let linker_plain = linker(&plain)?;
 
     type CallFigure = fn(&Engine, &Linker<()>, &Component) -> anyhow::Result<f64>;
-    let calls: [(&str, CallFigure); 5] = [
+    let calls: [(&str, CallFigure); 6] = [
         ("add/rust-typed", add_typed),
         ("add/rust-func", add_func),
+        ("mix/rust-func", mix_func),
         ("echo-1k/rust-typed", echo_1k),
         ("echo-bytes-64k/rust-typed", echo_bytes_64k),
         ("round-trip/rust-typed", round_trip),
