@@ -7,6 +7,11 @@ use wasmtime::component::Instance;
 use wasmtime::Module;
 use wasmtime_c_api::{wasmtime_component_resource_type_t, wasmtime_module_t, WasmtimeStoreContextMut};
 
+/// The export name the C side passes, when it is UTF-8 (no export has another).
+unsafe fn export_name<'a>(name: *const u8, len: usize) -> Option<&'a str> {
+    std::str::from_utf8(slice::from_raw_parts(name, len)).ok()
+}
+
 // The C API type is a single-field wrapper of `Module`.
 const _: () = assert!(std::mem::size_of::<wasmtime_module_t>() == std::mem::size_of::<Module>());
 
@@ -20,7 +25,7 @@ pub unsafe extern "C" fn tairitsu_component_instance_get_module(
     name_len: usize,
     out: &mut *mut wasmtime_module_t,
 ) -> i32 {
-    let Ok(name) = std::str::from_utf8(slice::from_raw_parts(name, name_len)) else {
+    let Some(name) = export_name(name, name_len) else {
         return 0;
     };
     match instance.get_module(store, name) {
@@ -43,7 +48,7 @@ pub unsafe extern "C" fn tairitsu_component_instance_get_resource(
     name_len: usize,
     out: &mut *mut wasmtime_component_resource_type_t,
 ) -> i32 {
-    let Ok(name) = std::str::from_utf8(slice::from_raw_parts(name, name_len)) else {
+    let Some(name) = export_name(name, name_len) else {
         return 0;
     };
     match instance.get_resource(store, name) {

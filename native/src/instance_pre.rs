@@ -49,13 +49,7 @@ pub extern "C" fn tairitsu_instance_pre_instantiate(
     store: WasmtimeStoreContextMut<'_>,
     instance_out: &mut Instance,
 ) -> Option<Box<wasmtime_error_t>> {
-    match pre.pre.instantiate(store) {
-        Ok(instance) => {
-            *instance_out = instance;
-            None
-        }
-        Err(e) => Some(Box::new(wasmtime_error_t::from(e))),
-    }
+    deliver(pre.pre.instantiate(store), instance_out)
 }
 
 /// Instantiates on a fiber and waits for it: for engines with component-model
@@ -66,9 +60,14 @@ pub extern "C" fn tairitsu_instance_pre_instantiate_async(
     store: WasmtimeStoreContextMut<'_>,
     instance_out: &mut Instance,
 ) -> Option<Box<wasmtime_error_t>> {
-    match block_on(pre.pre.instantiate_async(store)) {
+    deliver(block_on(pre.pre.instantiate_async(store)), instance_out)
+}
+
+/// An instantiation's outcome as the C side takes it: NULL with `out` set, or the error.
+fn deliver(result: wasmtime::Result<Instance>, out: &mut Instance) -> Option<Box<wasmtime_error_t>> {
+    match result {
         Ok(instance) => {
-            *instance_out = instance;
+            *out = instance;
             None
         }
         Err(e) => Some(Box::new(wasmtime_error_t::from(e))),

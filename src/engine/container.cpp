@@ -211,19 +211,15 @@ std::type_index HostContext::state_type() const { return core_.spec->state_type;
 void *HostContext::state_pointer() const { return core_.spec->state.get(); }
 
 Result<Value> HostContext::new_resource(std::string_view resource, uint32_t rep) {
-  const auto &resources = core_.spec->resources;
-  for (const auto &r : resources) {
+  for (const auto &r : core_.spec->resources) {
     if (r.full_name == resource) {
-      // An alias makes handles of the resource it names.
-      auto target = std::find_if(resources.begin(), resources.end(), [&](const auto &t) {
-        return r.alias_of.empty() ? &t == &r : t.full_name == r.alias_of;
-      });
-      if (target == resources.end()) {
-        return Error(ErrorCode::NotFound, "resource '" + r.full_name + "' is an alias of '" + r.alias_of +
-                                              "', which was not declared with define_resource");
+      // An alias makes handles of the resource it names (linking checked that there is one).
+      auto target = detail::resource_target(*core_.spec, r);
+      if (!target) {
+        return std::move(target).error();
       }
       detail::CPtr<wasmtime_component_resource_host_t, wasmtime_component_resource_host_delete>
-          host(wasmtime_component_resource_host_new(true, rep, target->type_id));
+          host(wasmtime_component_resource_host_new(true, rep, (*target)->type_id));
       wasmtime_component_resource_any_t *any = nullptr;
       wasmtime_error_t *err = wasmtime_component_resource_host_to_any(
           static_cast<wasmtime_context_t *>(store_context_), host.get(), &any);

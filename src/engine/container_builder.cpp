@@ -99,6 +99,19 @@ const Definition *find_definition(const std::vector<Definition> &definitions,
 
 }  // namespace
 
+Result<const HostResourceDef *> resource_target(const ContainerSpec &spec, const HostResourceDef &r) {
+  if (r.alias_of.empty()) {
+    return &r;
+  }
+  for (const HostResourceDef &other : spec.resources) {
+    if (other.full_name == r.alias_of && other.alias_of.empty()) {
+      return &other;
+    }
+  }
+  return Error(ErrorCode::LinkError, "resource '" + r.full_name + "' is declared as an alias of '" + r.alias_of +
+                                         "', which is not a declared host resource");
+}
+
 std::vector<const WorldItem *> missing_imports(const ContainerSpec &spec) {
   std::vector<const WorldItem *> missing;
   for (const WorldItem &item : spec.image.imports()) {
@@ -309,21 +322,6 @@ class LinkerInstance {
   std::vector<wasmtime_component_linker_instance_t *> chain_;
 };
 
-// The resource a definition stands for: itself, or the one it is an alias of.
-Result<const HostResourceDef *> resource_target(const std::vector<const HostResourceDef *> &resources,
-                                                const HostResourceDef &r) {
-  if (r.alias_of.empty()) {
-    return &r;
-  }
-  for (const HostResourceDef *other : resources) {
-    if (other->full_name == r.alias_of && other->alias_of.empty()) {
-      return other;
-    }
-  }
-  return Error(ErrorCode::LinkError, "resource '" + r.full_name + "' is declared as an alias of '" + r.alias_of +
-                                         "', which is not a declared host resource");
-}
-
 // Defines the host's functions, resources and modules in the linker, one interface at a time.
 Result<void> link_host_items(PreparedLinker &core) {
   const ContainerSpec &spec = *core.spec;
@@ -380,7 +378,7 @@ Result<void> link_host_items(PreparedLinker &core) {
       if (r.interface_name != iface) {
         continue;
       }
-      auto of = resource_target(resources, r);
+      auto of = resource_target(spec, r);
       if (!of) {
         return std::move(of).error();
       }
@@ -501,6 +499,18 @@ Result<std::shared_ptr<PreparedLinker>> prepare_linker(const ContainerSpec &spec
 
 }  // namespace detail
 
+namespace {
+
+// Adds `definition` (a function, resource or module) to `list`, replacing an
+// earlier one of the same full name.
+template <typename Definition>
+void replace_definition(std::vector<Definition> &list, Definition definition) {
+  std::erase_if(list, [&](const Definition &d) { return d.full_name == definition.full_name; });
+  list.push_back(std::move(definition));
+}
+
+}  // namespace
+
 ContainerBuilder::ContainerBuilder(Image image)
     : spec_(std::make_shared<detail::ContainerSpec>(std::move(image))) {}
 ContainerBuilder::~ContainerBuilder() = default;
@@ -573,10 +583,9 @@ ContainerBuilder &ContainerBuilder::define_function(std::string full_name, HostF
 ContainerBuilder &ContainerBuilder::define_function(std::string full_name, HostFunction function,
                                                     detail::FastHost fast) {
   auto [iface, item] = detail::split_item_name(full_name);
-  auto spec = mutable_spec();
-  std::erase_if(spec->functions, [&](const auto &f) { return f.full_name == full_name; });
-  spec->functions.push_back({std::move(full_name), std::move(iface), std::move(item), std::move(function),
-                             std::move(fast)});
+  replace_definition(mutable_spec()->functions, detail::HostFunctionDef{std::move(full_name), std::move(iface),
+                                                                        std::move(item), std::move(function),
+                                                                        std::move(fast)});
   return *this;
 }
 ContainerBuilder &ContainerBuilder::define_text_function(std::string full_name,
@@ -618,25 +627,21 @@ ContainerBuilder &ContainerBuilder::define_text_function(std::string full_name,
 ContainerBuilder &ContainerBuilder::define_resource(std::string full_name,
                                                     ResourceDestructor destructor) {
   auto [iface, item] = detail::split_item_name(full_name);
-  auto spec = mutable_spec();
-  std::erase_if(spec->resources, [&](const auto &r) { return r.full_name == full_name; });
-  spec->resources.push_back({std::move(full_name), std::move(iface), std::move(item),
-                                       std::move(destructor),
-                                       detail::next_resource_type_id.fetch_add(1), {}});
+  replace_definition(mutable_spec()->resources,
+                     detail::HostResourceDef{std::move(full_name), std::move(iface), std::move(item),
+                                             std::move(destructor), detail::next_resource_type_id.fetch_add(1), {}});
   return *this;
 }
 ContainerBuilder &ContainerBuilder::define_resource_alias(std::string full_name, std::string existing) {
   auto [iface, item] = detail::split_item_name(full_name);
-  auto spec = mutable_spec();
-  std::erase_if(spec->resources, [&](const auto &r) { return r.full_name == full_name; });
-  spec->resources.push_back({std::move(full_name), std::move(iface), std::move(item), {}, 0, std::move(existing)});
+  replace_definition(mutable_spec()->resources, detail::HostResourceDef{std::move(full_name), std::move(iface),
+                                                                        std::move(item), {}, 0, std::move(existing)});
   return *this;
 }
 ContainerBuilder &ContainerBuilder::define_module(std::string full_name, CoreModule module) {
   auto [iface, item] = detail::split_item_name(full_name);
-  auto spec = mutable_spec();
-  std::erase_if(spec->modules, [&](const auto &m) { return m.full_name == full_name; });
-  spec->modules.push_back({std::move(full_name), std::move(iface), std::move(item), std::move(module)});
+  replace_definition(mutable_spec()->modules, detail::HostModuleDef{std::move(full_name), std::move(iface),
+                                                                    std::move(item), std::move(module)});
   return *this;
 }
 ContainerBuilder &ContainerBuilder::define_instance(std::string name, Container &source) {
@@ -648,17 +653,16 @@ ContainerBuilder &ContainerBuilder::define_instance(std::string name, Container 
     std::string full_name = name + "#" + item.item_name;
     if (item.kind == WorldItem::Kind::Module) {
       if (auto module = source.exported_module(item.item_name)) {
-        std::erase_if(spec->modules, [&](const auto &m) { return m.full_name == full_name; });
-        spec->modules.push_back({full_name, name, item.item_name, std::move(*module)});
+        replace_definition(spec->modules, detail::HostModuleDef{full_name, name, item.item_name, std::move(*module)});
       }
     } else if (item.kind == WorldItem::Kind::Resource) {
       detail::ContainerCore &core = source.core();
       wasmtime_component_resource_type_t *type = nullptr;
       if (core.store && tairitsu_component_instance_get_resource(&core.instance, core.context(), item.item_name.data(),
                                                                  item.item_name.size(), &type)) {
-        std::erase_if(spec->foreign_resources, [&](const auto &r) { return r.full_name == full_name; });
-        spec->foreign_resources.push_back(
-            {full_name, name, item.item_name, std::make_shared<const detail::ResourceTypePtr>(type)});
+        replace_definition(spec->foreign_resources,
+                           detail::ForeignResourceDef{full_name, name, item.item_name,
+                                                      std::make_shared<const detail::ResourceTypePtr>(type)});
       }
     }
   }
@@ -685,33 +689,26 @@ Result<Container> ContainerBuilder::build() const {
     return std::string(what) + " container '" + name + "'";
   };
 
-  // What the host does not seem to provide, named with its type when Wasmtime
-  // refuses to link. (Wasmtime decides: an import whose type equals another's
-  // needs no definition of its own.) Functions that carry stream, future or
-  // error-context values and that the host is asked to serve are refused in
-  // link_host_items.
-  bool linked = false;  // a container of this spec was built: its imports were checked then
-  {
-    std::lock_guard lock(spec.prepared->mutex);
-    linked = spec.prepared->linker != nullptr;
-  }
-  std::string missing;
-  if (!linked && !spec.trap_unknown_imports && !spec.initializer) {
-    for (const WorldItem *m : detail::missing_imports(spec)) {
-      missing += "\n  " + (m->interface_name.empty() ? std::string() : m->interface_name + "#") + m->signature();
-    }
-  }
-
   auto core = std::make_unique<detail::ContainerCore>();
   core->spec = spec_;
   core->name = name;
   if (auto r = core->instantiate(); !r) {
     Error error = std::move(r).error().with_context(context("building"));
-    if (error.code() == ErrorCode::LinkError && !missing.empty()) {
-      return Error(ErrorCode::LinkError,
-                   error.message() + "\nthe image imports what the host does not provide:" + missing);
+    // Wasmtime's reason first (it decides: an import whose type equals
+    // another's needs no definition of its own), then what the host does not
+    // seem to provide, with types. A guest initializer may define more than
+    // the spec knows, so then there is no such list.
+    if (error.code() != ErrorCode::LinkError || spec.initializer) {
+      return error;
     }
-    return error;
+    std::string missing;
+    for (const WorldItem *m : detail::missing_imports(spec)) {
+      missing += "\n  " + (m->interface_name.empty() ? std::string() : m->interface_name + "#") + m->signature();
+    }
+    if (missing.empty()) {
+      return error;
+    }
+    return Error(ErrorCode::LinkError, error.message() + "\nthe image imports what the host does not provide:" + missing);
   }
   return Container(std::move(core));
 }

@@ -216,6 +216,10 @@ inline std::string calling(std::string_view export_name) {
 /// Turns a C API error into a failed result with context, or success when null.
 Result<void> check(wasmtime_error_t *error, ErrorCode code, std::string_view what);
 
+/// The resource a definition stands for: itself, or the declared resource it
+/// is an alias of (`LinkError` when there is none).
+Result<const HostResourceDef *> resource_target(const ContainerSpec &spec, const HostResourceDef &r);
+
 /// Every import of the spec's image that neither WASI (when linked) nor the
 /// host's definitions provide.
 std::vector<const WorldItem *> missing_imports(const ContainerSpec &spec);

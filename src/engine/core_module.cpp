@@ -26,17 +26,14 @@ Result<CoreModule> CoreModule::load(std::span<const std::byte> bytes, const Engi
 }
 
 Result<CoreModule> CoreModule::from_wat(std::string_view wat, const Engine &engine) {
-  wasm_byte_vec_t out;
-  if (wasmtime_error_t *err = wasmtime_wat2wasm(wat.data(), wat.size(), &out)) {
-    return detail::take_error(err, ErrorCode::InvalidInput).with_context("parsing WAT");
+  auto bytes = detail::wat_to_binary(wat);
+  if (!bytes) {
+    return std::move(bytes).error();
   }
-  std::vector<std::byte> bytes(reinterpret_cast<const std::byte *>(out.data),
-                               reinterpret_cast<const std::byte *>(out.data) + out.size);
-  wasm_byte_vec_delete(&out);
-  if (detail::classify(bytes) != detail::BinaryKind::CoreModule) {
+  if (detail::classify(*bytes) != detail::BinaryKind::CoreModule) {
     return Error(ErrorCode::InvalidInput, "the WAT text is a component, not a core module; load it as an Image");
   }
-  return load(bytes, engine);
+  return load(*bytes, engine);
 }
 
 }  // namespace tairitsu

@@ -297,16 +297,27 @@ Result<Image> Image::from_core_module(std::span<const std::byte> bytes, const En
       adapted->is_command ? ImageSource::CoreCommand : ImageSource::CoreReactor);
 }
 
-Result<Image> Image::from_wat(std::string_view wat, const Engine &engine) {
+namespace detail {
+
+Result<std::vector<std::byte>> wat_to_binary(std::string_view wat) {
   wasm_byte_vec_t out;
-  wasmtime_error_t *err = wasmtime_wat2wasm(wat.data(), wat.size(), &out);
-  if (err) {
-    return detail::take_error(err, ErrorCode::InvalidInput).with_context("parsing WAT");
+  if (wasmtime_error_t *err = wasmtime_wat2wasm(wat.data(), wat.size(), &out)) {
+    return take_error(err, ErrorCode::InvalidInput).with_context("parsing WAT");
   }
   std::vector<std::byte> bytes(reinterpret_cast<const std::byte *>(out.data),
                                reinterpret_cast<const std::byte *>(out.data) + out.size);
   wasm_byte_vec_delete(&out);
-  return load(bytes, engine);
+  return bytes;
+}
+
+}  // namespace detail
+
+Result<Image> Image::from_wat(std::string_view wat, const Engine &engine) {
+  auto bytes = detail::wat_to_binary(wat);
+  if (!bytes) {
+    return std::move(bytes).error();
+  }
+  return load(*bytes, engine);
 }
 
 Result<Image> Image::from_precompiled(std::span<const std::byte> artifact, const Engine &engine,

@@ -63,6 +63,9 @@ BinaryKind classify(std::span<const std::byte> bytes);
 /// Why bytes of kind Unknown are not WebAssembly.
 std::string describe_start(std::span<const std::byte> bytes);
 
+/// The binary of WAT text (a module or a component); `InvalidInput` with the position otherwise.
+Result<std::vector<std::byte>> wat_to_binary(std::string_view wat);
+
 /// "sha256:<hex>" of `bytes`.
 std::string sha256_digest(std::span<const std::byte> bytes);
 

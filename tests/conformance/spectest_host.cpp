@@ -20,8 +20,6 @@ Result<Value> expect(bool condition, std::string_view what) {
   return Value::unit();
 }
 
-Result<uint32_t> rep_of(HostContext &host, const Value &handle) { return host.resource_rep(handle); }
-
 bool owned(const Value &handle) { return handle.as_resource().owned(); }
 
 }  // namespace
@@ -46,7 +44,7 @@ void add_spectest_host(ContainerBuilder &builder, const std::shared_ptr<Spectest
                        [](HostContext &host, Args args) { return host.new_resource("host#resource1", args[0].as_u32()); })
       .define_function("host#[static]resource1.assert",
                        [](HostContext &host, Args args) -> Result<Value> {
-                         auto rep = rep_of(host, args[0]);
+                         auto rep = host.resource_rep(args[0]);
                          if (!rep) return std::move(rep).error();
                          return expect(*rep == args[1].as_u32(), "resource.rep() == rep");
                        })
@@ -56,7 +54,7 @@ void add_spectest_host(ContainerBuilder &builder, const std::shared_ptr<Spectest
                        [state](HostContext &, Args) -> Result<Value> { return Value::u32(state->drops); })
       .define_function("host#[method]resource1.simple",
                        [](HostContext &host, Args args) -> Result<Value> {
-                         auto rep = rep_of(host, args[0]);
+                         auto rep = host.resource_rep(args[0]);
                          if (!rep) return std::move(rep).error();
                          if (auto r = expect(!owned(args[0]), "!resource.owned()"); !r) return r;
                          return expect(*rep == args[1].as_u32(), "resource.rep() == rep");
