@@ -60,12 +60,20 @@ enum class ContainerState {
 
 std::string_view to_string(ContainerState state);
 
-/// Resource limits of a container. Unset means unlimited.
+/// The default of `Limits::table_elements`.
+inline constexpr uint64_t kDefaultTableElements = 1'000'000;
+
+/// Resource limits of a container. Unset means unlimited (tables have a
+/// default limit).
 struct Limits {
-  /// Maximum size in bytes of each linear memory.
+  /// Maximum bytes of all the container's linear memories and tables
+  /// together (a table element counts 8 bytes, what the host spends on it).
+  /// Growth past it traps with the limit named.
   std::optional<uint64_t> memory_bytes = {};
-  /// Maximum number of elements of each table.
-  std::optional<uint64_t> table_elements = {};
+  /// Maximum elements of all the container's tables together. On by
+  /// default (8 MiB of table), so that no guest can make the host allocate
+  /// without bound with `table.grow`; `std::nullopt` removes it.
+  std::optional<uint64_t> table_elements = kDefaultTableElements;
   /// Maximum number of instances (core and component) in the container.
   std::optional<uint64_t> instances = {};
   /// Fuel (roughly, wasm instructions) available to each call, refilled before each call.

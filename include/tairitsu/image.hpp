@@ -5,8 +5,8 @@
 /// An `Image` is a validated, compiled WebAssembly component together with
 /// its sha256 digest and the list of what it imports and exports. It comes
 /// from component bytes, from a WASI preview1 core module (wrapped into a
-/// component with the preview1 adapter), from WAT text, or from an artifact
-/// precompiled by `Image::precompile`.
+/// component with the preview1 adapter), from WAT text, or, only through the
+/// explicit `Image::from_precompiled`, from an artifact made by `Image::precompile`.
 ///
 ///     auto image = tairitsu::Image::from_file("plugin.wasm");
 ///     for (const auto &item : image->exports()) {
@@ -79,8 +79,9 @@ struct WorldItem {
 class Image {
  public:
   /// Loads whatever `bytes` are: a component, a wasip1 core module (adapted),
-  /// WAT text, or a precompiled artifact of this engine. Fails with
-  /// `InvalidInput` naming what was wrong.
+  /// or WAT text. Fails with `InvalidInput` naming what was wrong. A
+  /// precompiled artifact is refused: it is native code, loaded only by the
+  /// explicit `from_precompiled`.
   static Result<Image> load(std::span<const std::byte> bytes, const Engine &engine = Engine::shared());
   /// Reads and loads a file; errors name the file. `Io` if it cannot be read.
   static Result<Image> from_file(const std::filesystem::path &path,
@@ -96,9 +97,15 @@ class Image {
   /// A component (or core module) in WebAssembly text format.
   static Result<Image> from_wat(std::string_view wat, const Engine &engine = Engine::shared());
   /// An artifact made by `precompile()`. Refused with `InvalidInput` when it was made
-  /// by another Wasmtime version or engine configuration. Only load artifacts
-  /// you made or trust: they contain machine code. `digest` is the digest of the
-  /// component it was compiled from; when absent, the artifact's own digest is used.
+  /// by another Wasmtime version or engine configuration.
+  ///
+  /// **Unsafe for bytes you did not make yourself**: an artifact is native
+  /// machine code that runs with the host's privileges; Wasmtime checks its
+  /// header and configuration, not its code, so a modified artifact escapes
+  /// the sandbox. Load only artifacts this program wrote and kept where
+  /// nobody else can write (the image store keeps a checksum of each of its
+  /// own). `digest` is the digest of the component it was compiled from;
+  /// when absent, the artifact's own digest is used.
   static Result<Image> from_precompiled(std::span<const std::byte> artifact,
                                         const Engine &engine = Engine::shared(),
                                         std::optional<std::string> digest = std::nullopt);

@@ -15,7 +15,9 @@
 ///     store->add(bytes, "calc:1.0");
 ///     auto image = store->load("calc:1.0");
 
+#include <chrono>
 #include <cstdint>
+#include <functional>
 #include <filesystem>
 #include <optional>
 #include <span>
@@ -48,6 +50,16 @@ struct PruneReport {
   std::size_t temporary_files = 0;     ///< leftovers of interrupted writes
 };
 
+/// How a store handle behaves when another process holds the store's lock.
+struct StoreOptions {
+  /// How long a writer waits for the lock before failing with `Io` (which
+  /// names the process that holds it); forever when absent.
+  std::optional<std::chrono::milliseconds> lock_timeout = {};
+  /// Called once when a writer has waited a second for the lock, with a
+  /// message naming the lock and its holder (the CLI prints it).
+  std::function<void(const std::string &)> on_lock_wait = {};
+};
+
 /// A handle to a store directory. Cheap to copy. Safe to use from several
 /// threads and processes at once.
 class ImageStore {
@@ -55,7 +67,7 @@ class ImageStore {
   /// `$TAIRITSU_HOME`, else `$XDG_DATA_HOME/tairitsu`, else `~/.local/share/tairitsu`.
   static std::filesystem::path default_root();
   /// Opens (creating if needed) the store at `root`. `Io` if it cannot be created.
-  static Result<ImageStore> open(std::filesystem::path root);
+  static Result<ImageStore> open(std::filesystem::path root, StoreOptions options = {});
 
   const std::filesystem::path &root() const { return root_; }
 
@@ -68,9 +80,13 @@ class ImageStore {
   Result<std::vector<StoredImage>> list() const;
   /// The reference; `NotFound` lists what exists.
   Result<StoredImage> find(std::string_view ref) const;
-  /// The image under `ref`: from its precompiled artifact when one matches the
-  /// engine's configuration, else compiled from its blob. A blob that is missing
-  /// or whose bytes do not match its digest is reported as `Io`.
+  /// The image under `ref`: from its precompiled artifact when the artifact's
+  /// recorded checksum matches and it suits the engine's configuration, else
+  /// compiled from its blob, after which the artifact is written anew (when
+  /// the store is writable and not locked), so a damaged or missing artifact
+  /// is repaired once rather than bypassed on every load. The store trusts
+  /// only artifacts it wrote itself. A blob that is missing or whose bytes do
+  /// not match its digest is reported as `Io`.
   Result<Image> load(std::string_view ref, const Engine &engine = Engine::shared()) const;
   /// Compiles the image for `engine` and keeps the artifact; returns its path.
   Result<std::filesystem::path> precompile(std::string_view ref,
@@ -88,8 +104,10 @@ class ImageStore {
   std::filesystem::path artifact_path(std::string_view digest, const Engine &engine) const;
 
  private:
-  explicit ImageStore(std::filesystem::path root) : root_(std::move(root)) {}
+  ImageStore(std::filesystem::path root, StoreOptions options)
+      : root_(std::move(root)), options_(std::move(options)) {}
   std::filesystem::path root_;
+  StoreOptions options_;
 };
 
 }  // namespace tairitsu

@@ -39,10 +39,35 @@ int32_t tairitsu_config_set_feature(wasm_config_t *config, const char *name, siz
  * otherwise why the configuration was refused. */
 wasmtime_error_t *tairitsu_engine_new(wasm_config_t *config, wasm_engine_t **out);
 
-/* Sets the store's limits (negative: unlimited) and makes growth beyond them trap.
- * Call wasmtime_store_limiter first. */
-void tairitsu_store_trap_on_grow_failure(wasmtime_context_t *context, int64_t memory_size,
-                                         int64_t table_elements, int64_t instances);
+/* A container's limiter (native/src/limits.rs): linear memories and tables
+ * counted together over the whole store (a table element as 8 bytes), table
+ * elements over all tables; growth past a limit traps naming it. */
+typedef struct tairitsu_limiter tairitsu_limiter;
+enum {
+  TAIRITSU_LIMIT_HIT_NONE = 0,
+  TAIRITSU_LIMIT_HIT_MEMORY = 1,
+  TAIRITSU_LIMIT_HIT_TABLE = 2,
+};
+/* Installs a limiter on `store` (negative: unlimited; instances negative:
+ * Wasmtime's default). Delete it with tairitsu_limiter_delete after the store. */
+tairitsu_limiter *tairitsu_limiter_install(wasmtime_store_t *store, int64_t memory_bytes,
+                                           int64_t table_elements, int64_t instances);
+/* The limit the limiter last enforced (TAIRITSU_LIMIT_HIT_*); forgets it. */
+uint32_t tairitsu_limiter_take_hit(tairitsu_limiter *limiter);
+void tairitsu_limiter_delete(tairitsu_limiter *limiter);
+
+/* The trap code of an error that is a wasm trap (wasmtime_trap_code_t's
+ * numbering: WASMTIME_TRAP_CODE_INTERRUPT, _OUT_OF_FUEL, ...), or -1. */
+int32_t tairitsu_error_trap_code(const wasmtime_error_t *error);
+
+/* Sets the calling thread's call deadline (CLOCK_MONOTONIC nanoseconds,
+ * INT64_MAX for none), returning the one it replaces. Blocking WASI calls
+ * linked by tairitsu_linker_bound_wasi_waits end with a trap at it. */
+int64_t tairitsu_call_deadline_exchange(int64_t deadline_ns);
+
+/* Links wasi:io/poll and wasi:io/streams again over the synchronous WASI the
+ * linker has, with every blocking call bounded by the call deadline. */
+wasmtime_error_t *tairitsu_linker_bound_wasi_waits(wasmtime_component_linker_t *linker);
 
 /* Resolves the WIT file or directory at `path` (with its deps/) and selects
  * `world` (empty: the package's only world). 0 on success, with `out` holding

@@ -5,6 +5,7 @@
 
 pub use wasmtime_c_api::*;
 
+mod call_deadline;
 mod componentize;
 mod engine_config;
 mod fast_call;

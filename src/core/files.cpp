@@ -2,26 +2,48 @@
 
 #include <openssl/evp.h>
 
-#include <fstream>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 namespace tairitsu::detail {
 
 Result<std::vector<std::byte>> read_file(const std::filesystem::path &path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    std::error_code ec;
-    bool exists = std::filesystem::exists(path, ec);
-    return Error(exists ? ErrorCode::Io : ErrorCode::NotFound,
-                 "'" + path.string() + "': " + (exists ? "cannot be read" : "no such file"));
+  auto failed = [&](ErrorCode code, const std::string &why) {
+    return Error(code, "'" + path.string() + "': " + why);
+  };
+  // Not blocking in open(): a FIFO nobody writes to reads as empty instead of
+  // waiting forever. Reading itself blocks, so pipes are read to their end.
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0) {
+    int err = errno;
+    return failed(err == ENOENT || err == ENOTDIR ? ErrorCode::NotFound : ErrorCode::Io,
+                  err == ENOENT || err == ENOTDIR ? "no such file" : std::strerror(err));
   }
-  in.seekg(0, std::ios::end);
-  auto size = in.tellg();
-  in.seekg(0);
-  std::vector<std::byte> bytes(size > 0 ? static_cast<std::size_t>(size) : 0);
-  in.read(reinterpret_cast<char *>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
-  if (!in && !bytes.empty()) {
-    return Error(ErrorCode::Io, "'" + path.string() + "': read failed");
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || S_ISDIR(st.st_mode)) {
+    ::close(fd);
+    return failed(ErrorCode::InvalidInput, "is a directory, not a file");
   }
+  ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+  std::vector<std::byte> bytes;
+  if (S_ISREG(st.st_mode) && st.st_size > 0) bytes.reserve(static_cast<std::size_t>(st.st_size));
+  std::byte chunk[1 << 16];
+  for (;;) {
+    ssize_t n = ::read(fd, chunk, sizeof chunk);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      int err = errno;
+      ::close(fd);
+      return failed(ErrorCode::Io, std::string("read failed: ") + std::strerror(err));
+    }
+    if (n == 0) break;
+    bytes.insert(bytes.end(), chunk, chunk + n);
+  }
+  ::close(fd);
   return bytes;
 }
 

@@ -12,8 +12,9 @@
 
 namespace tairitsu::detail {
 
-/// The whole file. `NotFound` when it does not exist, `Io` when it cannot be read;
-/// both messages name the path.
+/// The whole file, read to its end (pipes and FIFOs too; a FIFO with no
+/// writer reads as empty). `NotFound` when it does not exist, `InvalidInput`
+/// for a directory, `Io` when it cannot be read; every message names the path.
 Result<std::vector<std::byte>> read_file(const std::filesystem::path &path);
 
 /// Lowercase hex sha256 of `bytes`.

@@ -1,6 +1,7 @@
 #include "tairitsu/image_store.hpp"
 
 #include "core/files.hpp"
+#include "core/store_index.hpp"
 
 #include <fcntl.h>
 #include <sys/file.h>
@@ -16,6 +17,7 @@
 #include <nlohmann/json.hpp>
 #include <random>
 #include <set>
+#include <thread>
 
 namespace tairitsu {
 
@@ -82,20 +84,50 @@ Result<void> write_text(const fs::path &path, const std::string &text) {
 }
 
 // An exclusive lock on the store, held by writers for the whole of an update.
+// The holder writes its process id into the lock file, so that a writer kept
+// waiting can say whom it waits for.
 class StoreLock {
  public:
-  static Result<StoreLock> take(const fs::path &root) {
+  static Result<StoreLock> take(const fs::path &root, const StoreOptions &options) {
     fs::path path = root / "lock";
     int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
     if (fd < 0) {
       return io_error("cannot open the lock", path);
     }
-    while (::flock(fd, LOCK_EX) != 0) {
-      if (errno != EINTR) {
+    auto started = std::chrono::steady_clock::now();
+    bool told = false;
+    while (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+      if (errno != EWOULDBLOCK && errno != EINTR) {
         Error e = io_error("cannot lock", path);
         ::close(fd);
         return e;
       }
+      auto waited = std::chrono::steady_clock::now() - started;
+      if (!told && waited >= std::chrono::seconds(1) && options.on_lock_wait) {
+        options.on_lock_wait("waiting for the store lock '" + path.string() + "'" + holder(fd));
+        told = true;
+      }
+      if (options.lock_timeout && waited >= *options.lock_timeout) {
+        std::string who = holder(fd);
+        ::close(fd);
+        return Error(ErrorCode::Io, "the store lock '" + path.string() + "'" + who + " was not released within " +
+                                        std::to_string(options.lock_timeout->count()) + " ms");
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    std::string pid = std::to_string(::getpid()) + "\n";
+    if (::ftruncate(fd, 0) == 0) {
+      [[maybe_unused]] ssize_t n = ::pwrite(fd, pid.data(), pid.size(), 0);
+    }
+    return StoreLock(fd);
+  }
+  /// The lock, when nobody holds it; nothing (and no waiting) otherwise.
+  static std::optional<StoreLock> try_take(const fs::path &root) {
+    int fd = ::open((root / "lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0) return std::nullopt;
+    if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+      ::close(fd);
+      return std::nullopt;
     }
     return StoreLock(fd);
   }
@@ -110,10 +142,19 @@ class StoreLock {
 
  private:
   explicit StoreLock(int fd) : fd_(fd) {}
+  // " (held by process N)" from the lock file, or nothing when it names none.
+  static std::string holder(int fd) {
+    char buf[32] = {};
+    ssize_t n = ::pread(fd, buf, sizeof buf - 1, 0);
+    std::string text(buf, n > 0 ? static_cast<std::size_t>(n) : 0);
+    while (!text.empty() && text.back() == '\n') text.pop_back();
+    if (text.empty() || text.find_first_not_of("0123456789") != std::string::npos) return "";
+    return " (held by process " + text + ")";
+  }
   int fd_;
 };
 
-using Index = std::map<std::string, StoredImage>;
+using Index = detail::StoreIndex;
 
 Result<Index> read_index(const fs::path &root) {
   fs::path path = root / kIndex;
@@ -125,37 +166,11 @@ Result<Index> read_index(const fs::path &root) {
   if (!bytes) {
     return std::move(bytes).error();
   }
-  auto json = nlohmann::json::parse(reinterpret_cast<const char *>(bytes->data()),
-                                    reinterpret_cast<const char *>(bytes->data() + bytes->size()),
-                                    nullptr, false);
-  if (json.is_discarded() || !json.contains("images")) {
-    return Error(ErrorCode::Io, "the store index '" + path.string() + "' is damaged");
-  }
-  Index index;
-  for (const auto &item : json["images"]) {
-    auto ref = ImageRef::parse(item.value("ref", ""));
-    if (!ref) {
-      return Error(ErrorCode::Io, "the store index '" + path.string() +
-                                      "' names an invalid reference: " + ref.error().message());
-    }
-    StoredImage entry{*ref, item.value("digest", ""), item.value("kind", ""),
-                      item.value("size", uint64_t{0}), item.value("created", int64_t{0})};
-    index.emplace(ref->to_string(), std::move(entry));
-  }
-  return index;
+  return detail::parse_store_index(path, *bytes);
 }
 
 Result<void> write_index(const fs::path &root, const Index &index) {
-  nlohmann::json images = nlohmann::json::array();
-  for (const auto &[name, e] : index) {
-    images.push_back({{"ref", name},
-                      {"digest", e.digest},
-                      {"kind", e.kind},
-                      {"size", e.size},
-                      {"created", e.created}});
-  }
-  nlohmann::json doc = {{"version", 1}, {"images", images}};
-  return write_text(root / kIndex, doc.dump(2) + "\n");
+  return write_text(root / kIndex, detail::store_index_json(index));
 }
 
 Error not_found(std::string_view ref, const Index &index) {
@@ -194,8 +209,8 @@ Result<void> write_artifact(const fs::path &path, std::span<const std::byte> art
 // One update of the index: under the store's lock, read it, let `change` edit
 // it (and write what the new entries need first), write it back.
 template <typename Change>
-Result<void> change_index(const fs::path &root, Change &&change) {
-  auto lock = StoreLock::take(root);
+Result<void> change_index(const fs::path &root, const StoreOptions &options, Change &&change) {
+  auto lock = StoreLock::take(root, options);
   if (!lock) {
     return std::move(lock).error();
   }
@@ -222,7 +237,7 @@ fs::path ImageStore::default_root() {
   return fs::path(user ? user : ".") / ".local" / "share" / "tairitsu";
 }
 
-Result<ImageStore> ImageStore::open(fs::path root) {
+Result<ImageStore> ImageStore::open(fs::path root, StoreOptions options) {
   std::error_code ec;
   for (const fs::path &dir : {root, root / "blobs" / "sha256", root / "artifacts"}) {
     fs::create_directories(dir, ec);
@@ -231,7 +246,7 @@ Result<ImageStore> ImageStore::open(fs::path root) {
                                       "': " + ec.message());
     }
   }
-  return ImageStore(std::move(root));
+  return ImageStore(std::move(root), std::move(options));
 }
 
 fs::path ImageStore::blob_path(std::string_view digest) const {
@@ -268,7 +283,7 @@ Result<StoredImage> ImageStore::add(std::span<const std::byte> bytes, std::strin
                         std::chrono::system_clock::now().time_since_epoch())
                         .count()};
 
-  auto stored = change_index(root_, [&](Index &index) -> Result<void> {
+  auto stored = change_index(root_, options_, [&](Index &index) -> Result<void> {
     // Blob and artifact first, then the index that names them.
     std::error_code ec;
     fs::path blob = blob_path(entry.digest);
@@ -331,7 +346,17 @@ Result<Image> ImageStore::load(std::string_view ref, const Engine &engine) const
                                     blob.string() + "' is damaged (its bytes do not match " +
                                     entry->digest + ")");
   }
-  return Image::from_component(*bytes, engine);
+  auto image = Image::from_component(*bytes, engine);
+  if (image) {
+    // Repair the artifact, unless another process is writing or the store is
+    // read-only: either way this load has its image already.
+    if (auto lock = StoreLock::try_take(root_)) {
+      if (auto artifact = image->precompile()) {
+        (void)write_artifact(art, *artifact);
+      }
+    }
+  }
+  return image;
 }
 
 Result<fs::path> ImageStore::precompile(std::string_view ref, const Engine &engine) {
@@ -344,7 +369,7 @@ Result<fs::path> ImageStore::precompile(std::string_view ref, const Engine &engi
   if (!artifact) {
     return std::move(artifact).error();
   }
-  auto lock = StoreLock::take(root_);
+  auto lock = StoreLock::take(root_, options_);
   if (!lock) {
     return std::move(lock).error();
   }
@@ -364,7 +389,7 @@ Result<StoredImage> ImageStore::tag(std::string_view source, std::string_view ta
     return std::move(to).error();
   }
   StoredImage copy;
-  auto tagged = change_index(root_, [&](Index &index) -> Result<void> {
+  auto tagged = change_index(root_, options_, [&](Index &index) -> Result<void> {
     auto it = index.find(from->to_string());
     if (it == index.end()) {
       return not_found(from->to_string(), index);
@@ -385,7 +410,7 @@ Result<void> ImageStore::remove(std::string_view ref) {
   if (!parsed) {
     return std::move(parsed).error();
   }
-  return change_index(root_, [&](Index &index) -> Result<void> {
+  return change_index(root_, options_, [&](Index &index) -> Result<void> {
     if (index.erase(parsed->to_string()) == 0) {
       return not_found(parsed->to_string(), index);
     }
@@ -394,13 +419,21 @@ Result<void> ImageStore::remove(std::string_view ref) {
 }
 
 Result<PruneReport> ImageStore::prune() {
-  auto lock = StoreLock::take(root_);
+  auto lock = StoreLock::take(root_, options_);
   if (!lock) {
     return std::move(lock).error();
   }
   auto index = read_index(root_);
   if (!index) {
     return std::move(index).error();
+  }
+  std::error_code missing;
+  if (!fs::exists(root_ / kIndex, missing) &&
+      !fs::is_empty(root_ / "blobs" / "sha256", missing) && !missing) {
+    return Error(ErrorCode::Io, "the store '" + root_.string() +
+                                    "' has blobs but no index, so every blob would look unused; nothing "
+                                    "was deleted. Restore '" + (root_ / kIndex).string() +
+                                    "', or delete the store directory to start over");
   }
   std::set<std::string> referenced;
   for (const auto &[name, e] : *index) {

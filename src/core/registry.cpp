@@ -6,9 +6,21 @@ namespace tairitsu {
 
 namespace {
 
-bool valid_name_char(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-' ||
-         c == '/';
+constexpr std::size_t kMaxNameLength = 255;
+constexpr std::size_t kMaxTagLength = 128;
+
+bool is_alnum_lower(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
+
+// One path component of a name: lowercase letters and digits first and last,
+// '.', '_' or '-' between them, never "..".
+bool valid_component(std::string_view c) {
+  if (c.empty() || !is_alnum_lower(c.front()) || !is_alnum_lower(c.back())) return false;
+  for (std::size_t i = 0; i < c.size(); ++i) {
+    bool sep = c[i] == '.' || c[i] == '_' || c[i] == '-';
+    if (!is_alnum_lower(c[i]) && !sep) return false;
+    if (c[i] == '.' && c[i - 1] == '.') return false;
+  }
+  return true;
 }
 
 bool valid_tag_char(char c) {
@@ -16,26 +28,44 @@ bool valid_tag_char(char c) {
          c == '_' || c == '-';
 }
 
+std::string shown(std::string_view text) {
+  return text.size() <= 80 ? std::string(text) : std::string(text.substr(0, 77)) + "...";
+}
+
 }  // namespace
 
 Result<ImageRef> ImageRef::parse(std::string_view text) {
+  auto invalid = [&](const std::string &why) {
+    return Error(ErrorCode::InvalidInput, "image reference '" + shown(text) + "': " + why);
+  };
   ImageRef ref;
+  // The tag follows the last ':' after the last '/'.
+  std::size_t slash = text.rfind('/');
   std::size_t colon = text.rfind(':');
-  std::string_view name = text.substr(0, colon);
-  if (colon != std::string_view::npos) {
-    ref.tag = std::string(text.substr(colon + 1));
-    if (ref.tag.empty() || !std::all_of(ref.tag.begin(), ref.tag.end(), valid_tag_char)) {
-      return Error(ErrorCode::InvalidInput,
-                   "image reference '" + std::string(text) +
-                       "': the tag must be letters, digits, '.', '_' or '-'");
+  if (colon != std::string_view::npos && (slash == std::string_view::npos || colon > slash)) {
+    std::string_view tag = text.substr(colon + 1);
+    if (tag.empty() || tag.size() > kMaxTagLength || tag.front() == '.' || tag.front() == '-' ||
+        !std::all_of(tag.begin(), tag.end(), valid_tag_char)) {
+      return invalid("the tag must be 1 to 128 letters, digits, '.', '_' or '-', not starting with '.' or '-'");
     }
+    ref.tag = std::string(tag);
+    text = text.substr(0, colon);
   }
-  if (name.empty() || !std::all_of(name.begin(), name.end(), valid_name_char)) {
-    return Error(ErrorCode::InvalidInput,
-                 "image reference '" + std::string(text) +
-                     "': the name must be lowercase letters, digits, '.', '_', '-' or '/'");
+  if (text.empty() || text.size() > kMaxNameLength) {
+    return invalid("the name must be 1 to 255 characters");
   }
-  ref.name = std::string(name);
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    std::size_t end = text.find('/', start);
+    std::string_view component = text.substr(start, end == std::string_view::npos ? text.npos : end - start);
+    if (!valid_component(component)) {
+      return invalid("the name must be lowercase letters and digits, separated by single '.', '_' or '-', "
+                     "in parts joined by '/' (no empty part, no '..', no leading '/')");
+    }
+    if (end == std::string_view::npos) break;
+    start = end + 1;
+  }
+  ref.name = std::string(text);
   return ref;
 }
 

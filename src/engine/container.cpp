@@ -37,6 +37,25 @@ bool contains(std::string_view text, std::string_view part) {
 
 }  // namespace
 
+// The epoch reached the deadline's tick count: the call ends if its deadline
+// has passed in monotonic time, else it goes on for the ticks still left.
+static wasmtime_error_t *on_epoch_deadline(wasmtime_context_t *, void *data, uint64_t *ticks,
+                                    wasmtime_update_deadline_kind_t *kind) {
+  const auto *core = static_cast<const ContainerCore *>(data);
+  if (core->deadline_passed()) {
+    return wasmtime_error_new("the call ran past its deadline");
+  }
+  *kind = WASMTIME_UPDATE_DEADLINE_CONTINUE;
+  *ticks = kUnlimited;
+  if (core->deadline) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(*core->deadline -
+                                                                      std::chrono::steady_clock::now());
+    uint64_t tick_ms = core->image().engine.config().deadline_tick_ms;
+    *ticks = std::max<uint64_t>(1, (static_cast<uint64_t>(left.count()) + tick_ms - 1) / tick_ms);
+  }
+  return nullptr;
+}
+
 void wait(wasmtime_call_future_t *future) {
   while (!wasmtime_call_future_poll(future)) {
   }
@@ -82,13 +101,10 @@ Result<void> ContainerCore::instantiate() {
   ++generation;
   store_link = std::make_shared<StoreLink>(StoreLink{context(), concurrent});
   const Limits &l = s.limits;
-  if (l.memory_bytes || l.table_elements || l.instances) {
-    wasmtime_store_limiter(store.get(), limit_or_default(l.memory_bytes),
-                           limit_or_default(l.table_elements), limit_or_default(l.instances), -1,
-                           -1);
-    tairitsu_store_trap_on_grow_failure(context(), limit_or_default(l.memory_bytes),
-                                        limit_or_default(l.table_elements),
-                                        limit_or_default(l.instances));
+  limiter = tairitsu_limiter_install(store.get(), limit_or_default(l.memory_bytes),
+                                     limit_or_default(l.table_elements), limit_or_default(l.instances));
+  if (img.engine.config().deadlines) {
+    wasmtime_store_epoch_deadline_callback(store.get(), on_epoch_deadline, this, nullptr);
   }
   // With WASI linked, a WASI context grants only what the spec grants
   // (Wasmtime requires one whenever a WASI function runs). Without WASI no
@@ -152,6 +168,7 @@ void ContainerCore::arm_limits(bool unlimited_too) {
       image().engine.state()->ticker->ensure_running();
       auto ms = static_cast<uint64_t>(std::max<int64_t>(l.timeout->count(), 0));
       ticks = std::max<uint64_t>(1, (ms + config.deadline_tick_ms - 1) / config.deadline_tick_ms);
+      deadline = std::chrono::steady_clock::now() + *l.timeout;
     }
     wasmtime_context_set_epoch_deadline(context(), ticks);
   }
@@ -172,26 +189,28 @@ const wasmtime_component_func_t *ContainerCore::func(const ExportedFunction &fn)
 }
 
 Error ContainerCore::fail(wasmtime_error_t *raw, std::string_view what) {
+  // Which limit ended the call comes from facts: the trap's code, the
+  // deadline this container armed, the limit its limiter enforced.
+  int32_t trap = tairitsu_error_trap_code(raw);
+  uint32_t hit = limiter ? tairitsu_limiter_take_hit(limiter) : uint32_t{TAIRITSU_LIMIT_HIT_NONE};
   Error e = take_error(raw, ErrorCode::Trap);
   const std::string &m = e.message();
   const Limits &l = spec->limits;
   std::string limit;
-  if (contains(m, "all fuel consumed")) {
+  if (trap == WASMTIME_TRAP_CODE_OUT_OF_FUEL) {
     limit = "fuel limit of " + std::to_string(l.fuel.value_or(0)) + " units exhausted";
-  } else if (contains(m, "wasm trap: interrupt")) {
+  } else if (trap == WASMTIME_TRAP_CODE_INTERRUPT || deadline_passed()) {
     limit = "deadline of " + std::to_string(l.timeout ? l.timeout->count() : 0) + " ms exceeded";
-  } else if (contains(m, "forcing trap when growing memory") ||
-             contains(m, "memory growth failure")) {
+  } else if (hit == TAIRITSU_LIMIT_HIT_MEMORY) {
     limit = "memory limit of " + std::to_string(l.memory_bytes.value_or(0)) + " bytes exceeded";
-  } else if (contains(m, "forcing trap when growing table") ||
-             contains(m, "table growth failure")) {
-    limit = "table limit of " + std::to_string(l.table_elements.value_or(0)) +
-            " elements exceeded";
+  } else if (hit == TAIRITSU_LIMIT_HIT_TABLE) {
+    limit = "table limit of " + std::to_string(l.table_elements.value_or(0)) + " elements exceeded";
   } else if (contains(m, "instance count too high")) {
+    // Wasmtime counts instances itself and says so only in its message.
     limit = "instance limit of " + std::to_string(l.instances.value_or(0)) + " exceeded";
   }
   if (!limit.empty()) {
-    Error limited(ErrorCode::LimitExceeded, limit + " (" + m + ")");
+    Error limited(ErrorCode::LimitExceeded, m.rfind(limit, 0) == 0 ? m : limit + " (" + m + ")");
     limited.with_backtrace(e.backtrace());
     e = std::move(limited);
   }

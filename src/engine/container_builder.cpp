@@ -471,6 +471,14 @@ Result<std::shared_ptr<PreparedLinker>> prepare_linker(const ContainerSpec &spec
         !r) {
       return std::move(r).error();
     }
+    // With a deadline, the guest's waits in WASI end at it too.
+    if (s.limits.timeout) {
+      if (auto r = check(tairitsu_linker_bound_wasi_waits(prepared->linker.get()), ErrorCode::LinkError,
+                         "linking WASI's waits to the deadline");
+          !r) {
+        return std::move(r).error();
+      }
+    }
   }
   if (s.trap_unknown_imports) {
     plan_import_stubs(*prepared);

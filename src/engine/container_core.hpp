@@ -4,7 +4,9 @@
 // (ContainerSpec, immutable once built) and the live state of a container
 // (ContainerCore: store, instance, lifecycle).
 
+#include <chrono>
 #include <mutex>
+#include <optional>
 
 #include "engine/bridge.hpp"
 #include "engine/image_state.hpp"
@@ -123,6 +125,29 @@ struct PreparedLinker {
 /// pre-instantiated component.
 Result<std::shared_ptr<PreparedLinker>> prepare_linker(const ContainerSpec &spec);
 
+/// Makes a deadline the calling thread's call deadline (what bounds blocking
+/// WASI calls) for its scope, and puts back the one before (calls nest when
+/// a host function calls into another container).
+class CallDeadline {
+ public:
+  explicit CallDeadline(const std::optional<std::chrono::steady_clock::time_point> &deadline) {
+    if (deadline) {
+      armed_ = true;
+      previous_ = tairitsu_call_deadline_exchange(
+          std::chrono::duration_cast<std::chrono::nanoseconds>(deadline->time_since_epoch()).count());
+    }
+  }
+  CallDeadline(const CallDeadline &) = delete;
+  CallDeadline &operator=(const CallDeadline &) = delete;
+  ~CallDeadline() {
+    if (armed_) tairitsu_call_deadline_exchange(previous_);
+  }
+
+ private:
+  bool armed_ = false;
+  int64_t previous_ = 0;
+};
+
 struct ContainerCore {
   std::shared_ptr<const ContainerSpec> spec;
   std::string name;
@@ -156,6 +181,13 @@ struct ContainerCore {
   std::shared_ptr<OutputBuffer> stdout_buffer = std::make_shared<OutputBuffer>();
   std::shared_ptr<OutputBuffer> stderr_buffer = std::make_shared<OutputBuffer>();
 
+  /// The store's limiter; deleted after the store, which uses it to the end.
+  tairitsu_limiter *limiter = nullptr;
+  /// When the current call must end, in monotonic time (set by `arm_limits`
+  /// when the limits have a timeout). The epoch callback, blocking WASI
+  /// calls and the output writers all measure against it.
+  std::optional<std::chrono::steady_clock::time_point> deadline;
+
   ContainerCore() = default;
   ContainerCore(const ContainerCore &) = delete;
   ContainerCore &operator=(const ContainerCore &) = delete;
@@ -167,7 +199,10 @@ struct ContainerCore {
     if (store_link) store_link->context = nullptr;
     store_link.reset();
     store.reset();
+    tairitsu_limiter_delete(std::exchange(limiter, nullptr));
   }
+  /// Whether the current call had a deadline and it has passed.
+  bool deadline_passed() const { return deadline && std::chrono::steady_clock::now() >= *deadline; }
   const ImageState &image() const { return *spec->image.state(); }
 
   /// Makes the store (with WASI and limits) and instantiates the component.
@@ -196,6 +231,7 @@ struct ContainerCore {
     if (spec->limits.fuel || spec->limits.timeout) {
       arm_limits();  // the unlimited ones were set with the store, for good
     }
+    CallDeadline bound(deadline);
     if (wasmtime_error_t *err = call()) {
       return fail(err, what());
     }
@@ -203,6 +239,7 @@ struct ContainerCore {
     return {};
   }
 };
+
 
 /// Polls a future of the store's own work until it is done, then deletes it.
 /// Host functions answer synchronously, so nothing else could wake it.

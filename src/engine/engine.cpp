@@ -24,10 +24,19 @@ void EpochTicker::ensure_running() {
   if (thread_.joinable()) {
     return;
   }
+  // The epoch counts ticks of monotonic time since the thread started: a
+  // wake-up that comes late (a busy machine) adds every tick it missed, so
+  // deadlines do not drift with load.
   thread_ = std::thread([this] {
+    const auto tick = std::chrono::milliseconds(tick_ms_);
+    const auto start = std::chrono::steady_clock::now();
+    uint64_t ticks = 0;
     std::unique_lock lock(mutex_);
-    while (!stop_cv_.wait_for(lock, std::chrono::milliseconds(tick_ms_), [this] { return stop_; })) {
-      wasmtime_engine_increment_epoch(engine_);
+    while (!stop_cv_.wait_until(lock, start + tick * (ticks + 1), [this] { return stop_; })) {
+      auto due = static_cast<uint64_t>((std::chrono::steady_clock::now() - start) / tick);
+      for (; ticks < due; ++ticks) {
+        wasmtime_engine_increment_epoch(engine_);
+      }
     }
   });
 }

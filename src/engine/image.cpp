@@ -138,6 +138,13 @@ std::string describe_start(std::span<const std::byte> bytes) {
   if (has_prefix(bytes, std::string_view("\0asm", 4)) && bytes.size() < 8) {
     return "the input is truncated inside the WebAssembly header";
   }
+  if (has_prefix(bytes, std::string_view("\0asm", 4))) {
+    auto byte = [&](std::size_t i) { return std::to_integer<unsigned>(bytes[i]); };
+    return "the WebAssembly header has version " + std::to_string(byte(4) | byte(5) << 8) +
+           " and layer " + std::to_string(byte(6) | byte(7) << 8) +
+           ", which this engine does not know (core modules are version 1 layer 0, components "
+           "layer 1)";
+  }
   return "the input is not WebAssembly (no \\0asm header, not WAT text, not a precompiled artifact)";
 }
 
@@ -217,7 +224,7 @@ Result<Image> Image::load(std::span<const std::byte> bytes, const Engine &engine
   switch (detail::classify(bytes)) {
     case detail::BinaryKind::Component: return from_component(bytes, engine);
     case detail::BinaryKind::CoreModule: return from_core_module(bytes, engine);
-    case detail::BinaryKind::Precompiled: return from_precompiled(bytes, engine);
+    case detail::BinaryKind::Precompiled: return Error(ErrorCode::InvalidInput, detail::kPrecompiledRefused);
     case detail::BinaryKind::Text:
       return from_wat(std::string_view(reinterpret_cast<const char *>(bytes.data()), bytes.size()),
                       engine);
@@ -247,9 +254,7 @@ Result<Image> Image::from_component(std::span<const std::byte> bytes, const Engi
                    "this is a core WebAssembly module, not a component; load it with "
                    "Image::from_core_module to wrap it with the WASI preview1 adapter");
     case detail::BinaryKind::Precompiled:
-      return Error(ErrorCode::InvalidInput,
-                   "this is a precompiled artifact, not a component; load it with "
-                   "Image::from_precompiled");
+      return Error(ErrorCode::InvalidInput, detail::kPrecompiledRefused);
     default:
       return Error(ErrorCode::InvalidInput, detail::describe_start(bytes));
   }

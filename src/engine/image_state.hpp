@@ -60,6 +60,11 @@ struct ImageState {
 /// for components, an ELF artifact, or text.
 enum class BinaryKind { CoreModule, Component, Precompiled, Text, Unknown };
 BinaryKind classify(std::span<const std::byte> bytes);
+/// Why a precompiled artifact is not loaded where bytes of any kind are accepted.
+inline constexpr const char *kPrecompiledRefused =
+    "this is a precompiled artifact: native machine code that runs outside the sandbox, so it is "
+    "loaded only on request, for artifacts you made yourself (Image::from_precompiled; the CLI's "
+    "--allow-precompiled)";
 /// Why bytes of kind Unknown are not WebAssembly.
 std::string describe_start(std::span<const std::byte> bytes);
 

@@ -1,5 +1,11 @@
 // WASI preview 2 as containers get it: only what the builder granted.
 
+#include <poll.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <climits>
 #include <cstring>
 
 #include "engine/container_core.hpp"
@@ -38,6 +44,40 @@ void release_buffer(void *data) { delete static_cast<std::shared_ptr<OutputBuffe
 ptrdiff_t write_to_shared_buffer(void *data, const unsigned char *bytes, size_t len) {
   return write_to_buffer(static_cast<std::shared_ptr<OutputBuffer> *>(data)->get(), bytes, len);
 }
+
+// The host's stdout or stderr for a container whose calls have a deadline:
+// a write waits for the stream at most until the call's deadline, so a guest
+// writing to a pipe nobody reads cannot hold the call past it. Writes go in
+// pieces of at most PIPE_BUF bytes, which a writable pipe takes whole.
+struct BoundedWriter {
+  int fd;
+  const ContainerCore *core;
+};
+
+ptrdiff_t write_before_deadline(void *data, const unsigned char *bytes, size_t len) {
+  const auto *w = static_cast<const BoundedWriter *>(data);
+  std::size_t done = 0;
+  while (done < len) {
+    int wait_ms = -1;
+    if (w->core->deadline) {
+      auto left = std::chrono::ceil<std::chrono::milliseconds>(*w->core->deadline - std::chrono::steady_clock::now());
+      if (left.count() <= 0) return -ETIMEDOUT;
+      wait_ms = static_cast<int>(std::min<int64_t>(left.count(), INT32_MAX));
+    }
+    pollfd ready{w->fd, POLLOUT, 0};
+    int r = ::poll(&ready, 1, wait_ms);
+    if (r < 0 && errno == EINTR) continue;
+    if (r < 0) return -errno;
+    if (r == 0) return -ETIMEDOUT;
+    ssize_t n = ::write(w->fd, bytes + done, std::min<std::size_t>(len - done, PIPE_BUF));
+    if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
+    if (n < 0) return -errno;
+    done += static_cast<std::size_t>(n);
+  }
+  return static_cast<ptrdiff_t>(len);
+}
+
+void release_writer(void *data) { delete static_cast<BoundedWriter *>(data); }
 
 }  // namespace
 
@@ -96,7 +136,11 @@ Result<wasi_config_t *> make_wasi_config(const ContainerSpec &spec, ContainerCor
   }
 
   auto connect = [&](StdioMode mode, const std::shared_ptr<OutputBuffer> &buffer, bool is_stdout) {
-    if (mode == StdioMode::Inherit) {
+    if (mode == StdioMode::Inherit && spec.limits.timeout) {
+      (is_stdout ? wasi_config_set_stdout_custom : wasi_config_set_stderr_custom)(
+          config.get(), write_before_deadline,
+          new BoundedWriter{is_stdout ? STDOUT_FILENO : STDERR_FILENO, &core}, release_writer);
+    } else if (mode == StdioMode::Inherit) {
       is_stdout ? wasi_config_inherit_stdout(config.get())
                 : wasi_config_inherit_stderr(config.get());
     } else if (mode == StdioMode::Capture) {

@@ -132,7 +132,11 @@ TEST_F(Cli, CompiledArtifactsRun) {
   auto compiled = tairitsu({"compile", fixture("adder.wasm"), "-o", out.string()});
   ASSERT_EQ(compiled.code, 0) << compiled.err;
   ASSERT_TRUE(fs::exists(out));
-  auto run = tairitsu({"run", "--invoke", "add(20, 22)", out.string()});
+  // Native code runs only when the user asks for it, for this file.
+  auto refused = tairitsu({"run", "--invoke", "add(20, 22)", out.string()});
+  EXPECT_EQ(refused.code, 65);
+  EXPECT_NE(refused.err.find("--allow-precompiled"), std::string::npos) << refused.err;
+  auto run = tairitsu({"run", "--allow-precompiled", "--invoke", "add(20, 22)", out.string()});
   EXPECT_EQ(run.out, "42\n") << run.err;
   ASSERT_EQ(tairitsu({"load", fixture("adder.wasm"), "calc"}).code, 0);
   auto stored = tairitsu({"compile", "calc"});
