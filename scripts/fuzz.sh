@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds the text-parser fuzzers (clang, ASan, UBSan) and runs each for a
-# fixed time, starting from the seed corpus in tests/fuzz/corpus/. New inputs
+# Builds the fuzzers (clang, ASan, UBSan): the three text parsers, the
+# command line's argument handling and the store's index reader, and runs
+# each for a fixed time, starting from the seed corpus in tests/fuzz/corpus/. New inputs
 # go to a scratch directory; a crashing input is written to build/fuzz/.
 #   scripts/fuzz.sh [SECONDS_PER_FUZZER]   (default 20)
 set -euo pipefail
@@ -9,7 +10,7 @@ seconds="${1:-20}"
 export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 cmake --preset fuzz >/dev/null
 cmake --build --preset fuzz
-for format in wave ron json; do
+for format in wave ron json cli index; do
   scratch=$(mktemp -d)
   log="build/fuzz/fuzz_${format}.log"
   status=0

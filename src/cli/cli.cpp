@@ -577,6 +577,16 @@ void configure(const RunOptions &o, const RunSettings &s, ContainerBuilder &b) {
   b.trap_unknown_imports(o.trap_unknown_imports);
 }
 
+// The command's exit status for the guest's own: as is from 0 to 63; from
+// 64 up (where Tairitsu's codes are) GuestStatusHigh, unless --raw-exit-code.
+int guest_exit(int status, const RunOptions &o) {
+  if (status < kGuestExitCodes || o.raw_exit_code) return status;
+  std::cerr << "tairitsu: the guest exited with status " << status << "; statuses from " << kGuestExitCodes
+            << " up are Tairitsu's own, so this one is reported as " << GuestStatusHigh
+            << " (--raw-exit-code passes it as is)\n";
+  return GuestStatusHigh;
+}
+
 int run_command(const RunOptions &o) {
   auto format = parse_text_format(o.format);
   if (!format) {
@@ -595,7 +605,11 @@ int run_command(const RunOptions &o) {
   if (!container) return report(container.error());
   if (!o.invoke.empty()) {
     auto result = container->invoke(o.invoke, *format);
-    if (!result) return report(result.error());
+    if (!result) {
+      // A guest that exits during an export ends the command with its status.
+      if (auto status = result.error().exit_status()) return guest_exit(*status, o);
+      return report(result.error());
+    }
     if (!result->empty()) std::cout << *result << "\n";
     return Ok;
   }
@@ -608,13 +622,7 @@ int run_command(const RunOptions &o) {
     }
     return report(code.error());
   }
-  if (*code >= kGuestExitCodes && !o.raw_exit_code) {
-    std::cerr << "tairitsu: the guest exited with status " << *code << "; statuses from " << kGuestExitCodes
-              << " up are Tairitsu's own, so this one is reported as " << GuestStatusHigh
-              << " (--raw-exit-code passes it as is)\n";
-    return GuestStatusHigh;
-  }
-  return *code;
+  return guest_exit(*code, o);
 }
 
 // Every subcommand's options, filled by parsing.

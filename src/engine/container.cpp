@@ -1,5 +1,7 @@
 // Containers: instantiation, limits, calls and lifecycle.
 
+#include <pthread.h>
+
 #include <cmath>
 
 #include "engine/container_core.hpp"
@@ -54,6 +56,33 @@ static wasmtime_error_t *on_epoch_deadline(wasmtime_context_t *, void *data, uin
     *ticks = std::max<uint64_t>(1, (static_cast<uint64_t>(left.count()) + tick_ms - 1) / tick_ms);
   }
   return nullptr;
+}
+
+std::optional<Error> short_of_native_stack() {
+  // Enough for one guest's wasm stack and the host frames around it.
+  constexpr std::size_t kReserve = std::size_t{1} << 20;
+  thread_local uintptr_t low = 0, high = 0;
+  if (high == 0) {
+    pthread_attr_t attr;
+    void *addr = nullptr;
+    std::size_t size = 0;
+    if (pthread_getattr_np(pthread_self(), &attr) == 0) {
+      if (pthread_attr_getstack(&attr, &addr, &size) == 0) {
+        low = reinterpret_cast<uintptr_t>(addr);
+        high = low + size;
+      }
+      pthread_attr_destroy(&attr);
+    }
+    if (high == 0) high = 1;  // unknown: never checked
+  }
+  auto sp = reinterpret_cast<uintptr_t>(__builtin_frame_address(0));
+  if (sp < low || sp >= high || sp - low >= kReserve) {
+    return std::nullopt;
+  }
+  return Error(ErrorCode::LimitExceeded,
+               "not enough native stack left for another call into a guest (" + std::to_string((sp - low) >> 10) +
+                   " KiB left, " + std::to_string(kReserve >> 10) +
+                   " KiB needed): host functions and guests call each other too deeply");
 }
 
 void wait(wasmtime_call_future_t *future) {

@@ -125,6 +125,14 @@ struct PreparedLinker {
 /// pre-instantiated component.
 Result<std::shared_ptr<PreparedLinker>> prepare_linker(const ContainerSpec &spec);
 
+/// `LimitExceeded` when the calling thread's stack has too little room left
+/// for another call into a guest (Wasmtime gives each entry up to 512 KiB of
+/// wasm stack, counted from where that entry starts): host functions that
+/// call into containers, which call host functions, and so on, end in this
+/// error rather than in an overflow of the thread's stack. Nothing when the
+/// call runs on a stack other than the thread's own (a fiber).
+std::optional<Error> short_of_native_stack();
+
 /// Makes a deadline the calling thread's call deadline (what bounds blocking
 /// WASI calls) for its scope, and puts back the one before (calls nest when
 /// a host function calls into another container).
@@ -228,6 +236,9 @@ struct ContainerCore {
   /// container (its message made by `what()`), success marks it running.
   template <typename Call, typename What>
   Result<void> enter(Call &&call, What &&what) {
+    if (auto low = short_of_native_stack()) {
+      return std::move(*low).with_context(what() + " in container '" + name + "'");
+    }
     if (spec->limits.fuel || spec->limits.timeout) {
       arm_limits();  // the unlimited ones were set with the store, for good
     }
