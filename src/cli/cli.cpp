@@ -168,6 +168,13 @@ Result<Target> resolve(const std::string &target, const StoreFlags &flags, bool 
   return load_file(target, allow_precompiled);
 }
 
+// `--allow-precompiled`: the user's opt-in, for one command, to loading native code from a file.
+void add_allow_precompiled(CLI::App *command, bool &allow) {
+  command->add_flag("--allow-precompiled", allow,
+                    "accept a precompiled artifact file: native code that runs outside the sandbox, so only "
+                    "one you made yourself");
+}
+
 nlohmann::json item_json(const WorldItem &item) {
   nlohmann::json j = {{"name", item.name}, {"signature", item.signature()}};
   switch (item.kind) {
@@ -261,8 +268,7 @@ void add_inspect(CLI::App &app, InspectOptions &o) {
   auto *c = app.add_subcommand("inspect", "Show an image's digest, size, world and artifacts");
   c->add_option("IMAGE", o.target, "name[:tag] or a file")->required();
   c->add_flag("--json", o.json, "print JSON");
-  c->add_flag("--allow-precompiled", o.allow_precompiled,
-              "accept a precompiled artifact file (native code: only one you made yourself)");
+  add_allow_precompiled(c, o.allow_precompiled);
   c->footer("Examples:\n  tairitsu inspect calc:1.0 --json\n  tairitsu inspect build/calc.wasm");
 }
 
@@ -326,8 +332,7 @@ void add_check(CLI::App &app, CheckOptions &o) {
   c->add_option("--wit", o.wit, "a .wit file or a directory of them (with deps/)")->required();
   c->add_option("--world", o.world, "the world (default: the package's only world)");
   c->add_flag("--no-wasi", o.no_wasi, "do not count WASI 0.2 interfaces as provided");
-  c->add_flag("--allow-precompiled", o.allow_precompiled,
-              "accept a precompiled artifact file (native code: only one you made yourself)");
+  add_allow_precompiled(c, o.allow_precompiled);
   c->footer("Example: tairitsu check plugin:1.0 --wit wit/ --world plugin");
 }
 
@@ -421,8 +426,7 @@ void add_compile(CLI::App &app, CompileOptions &o) {
   auto *c = app.add_subcommand("compile", "Precompile an image or file for this engine");
   c->add_option("TARGET", o.target, "an image name or a .wasm file")->required();
   c->add_option("-o,--output", o.output, "where to write the artifact (the store is then only read)");
-  c->add_flag("--allow-precompiled", o.allow_precompiled,
-              "accept a precompiled artifact file (native code: only one you made yourself)");
+  add_allow_precompiled(c, o.allow_precompiled);
   c->footer("Examples:\n  tairitsu compile calc:1.0\n  tairitsu compile calc.wasm -o calc.cwasm");
 }
 
@@ -493,8 +497,7 @@ void add_run(CLI::App &app, RunOptions &o) {
   c->add_option("--tables", o.tables, "limit of table elements, all tables together (default: 1000000)");
   c->add_option("--fuel", o.fuel, "fuel for each call, at least 1 (default: no limit)");
   c->add_option("--timeout", o.timeout, "time limit for each call, such as 5s (default: none)");
-  c->add_flag("--allow-precompiled", o.allow_precompiled,
-              "run a precompiled artifact file (native code: only one you made yourself)");
+  add_allow_precompiled(c, o.allow_precompiled);
   c->add_flag("--raw-exit-code", o.raw_exit_code,
               "exit with the guest's status as is, even 64 or more (it may then read as one of Tairitsu's codes)");
   c->positionals_at_end();

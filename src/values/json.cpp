@@ -39,6 +39,10 @@ class Reader {
     return v;
   }
 
+  /// A call's argument list: its brackets are no level of nesting, as in
+  /// WAVE and RON, so every format takes arguments of the same depth.
+  std::optional<Value> arguments(const Type &list) { return value_inner(list); }
+
   bool finish() {
     if (!c_.at_end()) {
       return c_.fail_here("unexpected trailing characters " + c_.found());
@@ -739,7 +743,7 @@ Result<std::vector<Value>> parse_params(std::string_view text, std::span<const P
   }
   Reader r(text, limits);
   bool by_name = r.cursor().peek() == '{';
-  auto v = by_name ? r.value(Type::record(fields)) : r.value(Type::tuple(elements));
+  auto v = r.arguments(by_name ? Type::record(fields) : Type::tuple(elements));
   if (!v || !r.finish()) return r.cursor().error();
   std::vector<Value> out;
   if (by_name) {

@@ -196,6 +196,32 @@ TEST(Text, DeepNestingAndHugeInputsAreRefusedWithoutCrashing) {
   EXPECT_NE(r.error().message().find("deeper than 100"), std::string::npos) << r.error();
 }
 
+TEST(Text, ArgumentsOfTheDeepestAcceptedTypeParseInEveryFormat) {
+  // A value nested exactly as deep as the limit, passed as a call's only
+  // argument: the argument list is no level of its own in any format.
+  Type type = Type::u8();
+  Value value = Value::u8(7);
+  for (int i = 1; i < 100; ++i) {
+    type = Type::list(type);
+    value = Value::list({value});
+  }
+  std::vector<Param> params{{"x", type}};
+  for (TextFormat f : {TextFormat::Wave, TextFormat::Ron, TextFormat::Json}) {
+    auto text = print_arguments(std::vector<Value>{value}, params, f);
+    ASSERT_TRUE(text) << text.error();
+    auto back = parse_arguments(*text, params, f);
+    ASSERT_TRUE(back) << to_string(f) << ": " << back.error();
+    EXPECT_EQ(back->at(0), value);
+    // One level more is refused in every format.
+    std::vector<Param> deeper_params{{"x", Type::list(type)}};
+    auto deeper_text = print_arguments(std::vector<Value>{Value::list({value})}, deeper_params, f);
+    ASSERT_TRUE(deeper_text) << deeper_text.error();
+    auto deeper = parse_arguments(*deeper_text, deeper_params, f);
+    ASSERT_FALSE(deeper) << to_string(f);
+    EXPECT_NE(deeper.error().message().find("deeper than 100"), std::string::npos) << deeper.error();
+  }
+}
+
 TEST(Text, RoundTripsRandomValuesCanonically) {
   testing::RandomValues random(20261121);
   int checked = 0;
