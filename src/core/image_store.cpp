@@ -5,6 +5,7 @@
 
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -77,6 +78,15 @@ Result<void> write_atomically(const fs::path &path, std::span<const std::byte> b
     ::close(dir);
   }
   return {};
+}
+
+// Whether only this user could have written `path` (or it does not exist
+// yet): owned by this user, not writable by group or others. Artifacts hold
+// machine code, so one anybody else could have written is never loaded.
+bool written_only_by_this_user(const fs::path &path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return errno == ENOENT;
+  return st.st_uid == ::geteuid() && (st.st_mode & (S_IWGRP | S_IWOTH)) == 0;
 }
 
 Result<void> write_text(const fs::path &path, const std::string &text) {
@@ -196,6 +206,18 @@ Result<StoredImage> lookup(const fs::path &root, std::string_view ref) {
     return not_found(parsed->to_string(), *index);
   }
   return it->second;
+}
+
+// The image of a stored artifact whose recorded checksum still matches; nothing otherwise.
+std::optional<Image> load_artifact(const fs::path &art, const Engine &engine, const std::string &digest) {
+  auto bytes = read_file(art);
+  auto sum = read_file(art.string() + ".sha256");
+  if (!bytes || !sum || sum->empty()) return std::nullopt;
+  if (std::string(reinterpret_cast<const char *>(sum->data()), sum->size()) != sha256_hex(*bytes)) {
+    return std::nullopt;
+  }
+  auto image = Image::from_precompiled(*bytes, engine, digest);
+  return image ? std::optional<Image>(*image) : std::nullopt;
 }
 
 // Writes a precompiled artifact and the checksum `load` verifies before trusting it.
@@ -323,17 +345,13 @@ Result<Image> ImageStore::load(std::string_view ref, const Engine &engine) const
   if (!entry) {
     return std::move(entry).error();
   }
-  // The artifact, when its recorded checksum still matches: it holds machine code.
+  // The artifact, when its recorded checksum still matches and nobody but
+  // this user could have written it: it holds machine code.
   fs::path art = artifact_path(entry->digest, engine);
-  if (auto bytes = read_file(art)) {
-    auto sum = read_file(art.string() + ".sha256");
-    std::string expected = sum ? std::string(reinterpret_cast<const char *>(sum->data()), sum->size())
-                               : std::string();
-    if (!expected.empty() && expected == sha256_hex(*bytes)) {
-      if (auto image = Image::from_precompiled(*bytes, engine, entry->digest)) {
-        return image;
-      }
-    }
+  bool trusted = written_only_by_this_user(art.parent_path()) && written_only_by_this_user(art) &&
+                 written_only_by_this_user(art.string() + ".sha256");
+  if (auto image = trusted ? load_artifact(art, engine, entry->digest) : std::nullopt) {
+    return *image;
   }
   fs::path blob = blob_path(entry->digest);
   auto bytes = read_file(blob);
@@ -350,7 +368,7 @@ Result<Image> ImageStore::load(std::string_view ref, const Engine &engine) const
   if (image) {
     // Repair the artifact, unless another process is writing or the store is
     // read-only: either way this load has its image already.
-    if (auto lock = StoreLock::try_take(root_)) {
+    if (auto lock = written_only_by_this_user(art.parent_path()) ? StoreLock::try_take(root_) : std::nullopt) {
       if (auto artifact = image->precompile()) {
         (void)write_artifact(art, *artifact);
       }

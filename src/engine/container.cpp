@@ -150,6 +150,8 @@ Result<void> ContainerCore::instantiate() {
     }
   }
   arm_limits(true);
+  // Start functions run under the limits too, waits in WASI included.
+  CallDeadline bound(deadline);
 
   if (s.initializer) {
     GuestInitContext init{prepared->linker.get(), context(), img.component.get(), name};

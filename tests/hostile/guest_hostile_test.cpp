@@ -122,6 +122,20 @@ TEST(HostileGuest, DeadlinesEndWaitsInWasiAndNestedCallsKeepTheirOwn) {
   EXPECT_LT(took, 5s);
 }
 
+TEST(HostileGuest, StartFunctionsRunUnderTheLimits) {
+  auto image = Image::from_wat(R"((component
+    (core module $m (func $forever (loop $l (br $l))) (start $forever))
+    (core instance $i (instantiate $m))))",
+                               testing::test_engine());
+  ASSERT_OK(image);
+  auto timed = ContainerBuilder(*image).limits({.timeout = 300ms}).build();
+  ASSERT_FALSE(timed);
+  expect_limit(timed.error(), "deadline of 300 ms exceeded");
+  auto fueled = ContainerBuilder(*image).limits({.fuel = 10'000}).build();
+  ASSERT_FALSE(fueled);
+  expect_limit(fueled.error(), "fuel limit of 10000 units exhausted");
+}
+
 TEST(HostileGuest, TablesAreLimitedByDefaultAndOnRequest) {
   auto c = ContainerBuilder(fixture_image("table_grow.wasm")).build();
   ASSERT_OK(c);

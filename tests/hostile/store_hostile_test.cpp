@@ -53,6 +53,22 @@ TEST_F(HostileStore, ADamagedArtifactIsRepairedOnceNotBypassedForever) {
   EXPECT_TRUE(fs::exists(artifact));
 }
 
+TEST_F(HostileStore, ArtifactsOthersCouldHaveWrittenAreNotLoaded) {
+  auto added = store_->add(read_bytes(fixture_path("adder.wasm")), "calc", testing::test_engine());
+  ASSERT_TRUE(added) << added.error();
+  fs::path artifacts = store_->root() / "artifacts";
+  fs::permissions(artifacts, fs::perms::others_write, fs::perm_options::add);
+  auto image = store_->load("calc", testing::test_engine());
+  ASSERT_TRUE(image) << image.error();
+  EXPECT_EQ(image->source(), ImageSource::Component);  // compiled from the blob, whose digest is checked
+  fs::permissions(artifacts, fs::perms::others_write, fs::perm_options::remove);
+  fs::path artifact = store_->artifact_path(added->digest, testing::test_engine());
+  fs::permissions(artifact, fs::perms::group_write, fs::perm_options::add);
+  EXPECT_EQ(store_->load("calc", testing::test_engine())->source(), ImageSource::Component);
+  fs::permissions(artifact, fs::perms::group_write, fs::perm_options::remove);
+  EXPECT_EQ(store_->load("calc", testing::test_engine())->source(), ImageSource::Precompiled);
+}
+
 std::span<const std::byte> bytes_of(const std::string &text) { return std::as_bytes(std::span(text.data(), text.size())); }
 
 TEST_F(HostileStore, TheIndexIsReadStrictly) {
