@@ -14,8 +14,10 @@ for format in wave ron json cli index; do
   scratch=$(mktemp -d)
   log="build/fuzz/fuzz_${format}.log"
   status=0
+  dict=()
+  if [ -f "tests/fuzz/${format}.dict" ]; then dict=("-dict=../../tests/fuzz/${format}.dict"); fi
   (cd build/fuzz && "./tests/fuzz/fuzz_${format}" -max_total_time="$seconds" -max_len=4096 \
-     -print_final_stats=1 "$scratch" "../../tests/fuzz/corpus/${format}") >"$log" 2>&1 || status=$?
+     -print_final_stats=1 "${dict[@]}" "$scratch" "../../tests/fuzz/corpus/${format}") >"$log" 2>&1 || status=$?
   runs=$(grep -oE 'stat::number_of_executed_units: *[0-9]+' "$log" | grep -oE '[0-9]+$' || echo 0)
   echo "fuzz_${format}: ${seconds}s, ${runs} inputs, exit ${status}"
   rm -rf "$scratch"
