@@ -1,4 +1,5 @@
-# C++ bindings from WIT as part of a build.
+# C++ bindings from WIT as part of a build (in Tairitsu's tree, and installed
+# with the package: find_package(tairitsu) includes this file).
 #
 #   tairitsu_bindgen(<target> WIT <file-or-dir> HEADER <name.hpp>
 #                    [WORLD <world>] [NAMESPACE <c++ namespace>])
@@ -27,11 +28,16 @@ function(tairitsu_bindgen target)
   if(arg_NAMESPACE)
     list(APPEND _args --namespace "${arg_NAMESPACE}")
   endif()
+  # In Tairitsu's own tree the generator is built first; installed, it is there.
+  set(_generator_dep "")
+  if(TARGET tairitsu-bindgen)
+    set(_generator_dep tairitsu-bindgen)
+  endif()
   add_custom_command(
     OUTPUT "${_header}"
     COMMAND "${CMAKE_COMMAND}" -E make_directory "${_dir}"
-    COMMAND tairitsu-bindgen ${_args}
-    DEPENDS ${_wit_files} tairitsu-bindgen
+    COMMAND "$<TARGET_FILE:tairitsu::bindgen>" ${_args}
+    DEPENDS ${_wit_files} ${_generator_dep}
     COMMENT "Generating ${arg_HEADER} from WIT${arg_WORLD}"
     VERBATIM)
   target_sources(${target} PRIVATE "${_header}")

@@ -73,3 +73,6 @@ target_include_directories(tairitsu_native INTERFACE
 target_link_libraries(tairitsu_native INTERFACE Threads::Threads ${CMAKE_DL_LIBS} m rt)
 add_dependencies(tairitsu_native tairitsu_native_build)
 add_library(tairitsu::native ALIAS tairitsu_native)
+# For the install rules: the library and the header directories to ship.
+set(TAIRITSU_NATIVE_LIBRARY "${_native_lib}")
+set(TAIRITSU_NATIVE_INCLUDE_DIRS "${_generated_include}/" "${_capi_dir}/include/" "${_native_dir}/include/")

@@ -171,10 +171,11 @@ Result<void> ContainerCore::instantiate() {
     err = wasmtime_component_linker_instantiate(prepared->linker.get(), context(), img.component.get(), &instance);
   }
   if (err) {
+    // Instantiation fails without a wasm trap and within every limit only
+    // when the imports cannot be satisfied: that is a link error.
+    bool trapped = tairitsu_error_trap_code(err) >= 0;
     Error e = fail(err, "instantiating");
-    if (e.code() == ErrorCode::Trap &&
-        (contains(e.message(), "matching implementation was not found") ||
-         contains(e.message(), "import"))) {
+    if (e.code() == ErrorCode::Trap && !trapped) {
       return Error(ErrorCode::LinkError, e.message());
     }
     return e;
