@@ -67,10 +67,8 @@ BENCHMARK_CAPTURE(call_add_text, ron, TextFormat::Ron, "(1, 2)")->Name("call/add
 BENCHMARK_CAPTURE(call_add_text, json, TextFormat::Json, "[1, 2]")->Name("call/add/json");
 
 Type record_type() {
-  return Type::record({{"id", Type::u32()},
-                       {"name", Type::string()},
-                       {"score", Type::f64()},
-                       {"tags", Type::list(Type::string())}});
+  return Type::record(
+      {{"id", Type::u32()}, {"name", Type::string()}, {"score", Type::f64()}, {"tags", Type::list(Type::string())}});
 }
 
 Type list_type() { return Type::list(record_type()); }

@@ -35,21 +35,23 @@ using Files = std::map<std::string, std::string>;
 int main() {
   auto files = std::make_shared<Files>();
   Filesystem fs;
-  fs.on<Read>(files, [](Files &f, const Read &c) {
-      auto it = f.find(c.path);
-      if (it == f.end()) return Outcome<std::string, std::string>::err("no such file: " + c.path);
-      return Outcome<std::string, std::string>::ok(it->second);
-    })
-    .on<Write>(files, [](Files &f, const Write &c) {
-      if (c.path.empty()) return Outcome<std::monostate, std::string>::err("empty path");
-      f[c.path] = c.data;
-      return Outcome<std::monostate, std::string>::ok({});
-    })
-    .on<List>(files, [](Files &f, const List &) {
-      std::vector<std::string> names;
-      for (const auto &[name, data] : f) names.push_back(name);
-      return names;
-    });
+  fs.on<Read>(files,
+              [](Files &f, const Read &c) {
+                auto it = f.find(c.path);
+                if (it == f.end()) return Outcome<std::string, std::string>::err("no such file: " + c.path);
+                return Outcome<std::string, std::string>::ok(it->second);
+              })
+      .on<Write>(files,
+                 [](Files &f, const Write &c) {
+                   if (c.path.empty()) return Outcome<std::monostate, std::string>::err("empty path");
+                   f[c.path] = c.data;
+                   return Outcome<std::monostate, std::string>::ok({});
+                 })
+      .on<List>(files, [](Files &f, const List &) {
+        std::vector<std::string> names;
+        for (const auto &[name, data] : f) names.push_back(name);
+        return names;
+      });
 
   WitCommandDispatcher dispatcher;
   if (auto r = fs.register_handlers(dispatcher); !r) {

@@ -45,19 +45,17 @@ int main(int argc, char **argv) {
   if (auto r = registry.register_image("showcase:0.1.0", *image); !r) {
     return fail(r.error());
   }
-  std::cout << "image showcase:0.1.0  " << image->digest().substr(0, 19) << "...  "
-            << image->size() << " bytes\n\nexports:\n";
+  std::cout << "image showcase:0.1.0  " << image->digest().substr(0, 19) << "...  " << image->size()
+            << " bytes\n\nexports:\n";
   for (const WorldItem &item : image->exports()) {
     if (item.kind == WorldItem::Kind::Function) {
-      std::cout << "  " << (item.interface_name.empty() ? "" : item.interface_name + "#")
-                << item.signature() << "\n";
+      std::cout << "  " << (item.interface_name.empty() ? "" : item.interface_name + "#") << item.signature() << "\n";
     }
   }
   std::cout << "imports:\n";
   for (const WorldItem &item : image->imports()) {
     if (item.kind != WorldItem::Kind::Interface && item.interface_name.rfind("wasi:", 0) != 0) {
-      std::cout << "  " << (item.interface_name.empty() ? "" : item.interface_name + "#")
-                << item.signature() << "\n";
+      std::cout << "  " << (item.interface_name.empty() ? "" : item.interface_name + "#") << item.signature() << "\n";
     }
   }
 
@@ -75,33 +73,28 @@ int main(int argc, char **argv) {
     b.define_function(host("transform"), [](HostContext &, std::span<const Value> args) -> Result<Value> {
       const Value &p = args[0];
       std::cout << "  [host] transform " << p.to_string() << "\n";
-      return Value::record({{"x", Value::s32(p.field("x")->as_s32() * 10)},
-                            {"y", Value::s32(p.field("y")->as_s32() * 10)}});
+      return Value::record(
+          {{"x", Value::s32(p.field("x")->as_s32() * 10)}, {"y", Value::s32(p.field("y")->as_s32() * 10)}});
     });
     b.define_function(host("lookup"), [](HostContext &, std::span<const Value> args) -> Result<Value> {
-      return args[0].as_string() == "motto" ? Value::some(Value::string("conflict and harmony"))
-                                            : Value::none();
+      return args[0].as_string() == "motto" ? Value::some(Value::string("conflict and harmony")) : Value::none();
     });
     b.define_resource(host("session"), [](HostContext &ctx, uint32_t rep) -> Result<void> {
-      std::cout << "  [host] session '" << ctx.state<HostState>()->sessions.at(rep)
-                << "' closed\n";
+      std::cout << "  [host] session '" << ctx.state<HostState>()->sessions.at(rep) << "' closed\n";
       return {};
     });
-    b.define_function(host("[constructor]session"),
-                      [](HostContext &ctx, std::span<const Value> args) -> Result<Value> {
-                        auto &sessions = ctx.state<HostState>()->sessions;
-                        sessions.push_back(args[0].as_string());
-                        return ctx.new_resource(host("session"),
-                                                static_cast<uint32_t>(sessions.size() - 1));
-                      });
-    b.define_function(host("[method]session.name"),
-                      [](HostContext &ctx, std::span<const Value> args) -> Result<Value> {
-                        auto rep = ctx.resource_rep(args[0]);
-                        if (!rep) {
-                          return std::move(rep).error();
-                        }
-                        return Value::string(ctx.state<HostState>()->sessions.at(*rep));
-                      });
+    b.define_function(host("[constructor]session"), [](HostContext &ctx, std::span<const Value> args) -> Result<Value> {
+      auto &sessions = ctx.state<HostState>()->sessions;
+      sessions.push_back(args[0].as_string());
+      return ctx.new_resource(host("session"), static_cast<uint32_t>(sessions.size() - 1));
+    });
+    b.define_function(host("[method]session.name"), [](HostContext &ctx, std::span<const Value> args) -> Result<Value> {
+      auto rep = ctx.resource_rep(args[0]);
+      if (!rep) {
+        return std::move(rep).error();
+      }
+      return Value::string(ctx.state<HostState>()->sessions.at(*rep));
+    });
   });
   if (!container) {
     return fail(container.error());
@@ -135,16 +128,15 @@ int main(int argc, char **argv) {
   // A guest resource held by the host.
   Value counter = show(api("[constructor]counter"), {Value::s32(41)});
   show(api("[method]counter.increment"), {counter});
-  if (auto dropped = (*container)->with([&](Container &c) { return c.drop_resource(counter); });
-      !dropped) {
+  if (auto dropped = (*container)->with([&](Container &c) { return c.drop_resource(counter); }); !dropped) {
     return fail(dropped.error());
   }
 
   // 4. The same calls written as text, in WAVE, RON and JSON.
   auto text = [&](std::string_view call, TextFormat format) {
     auto result = (*container)->with([&](Container &c) { return c.invoke(call, format); });
-    std::cout << "\n> [" << to_string(format) << "] " << call << "\n  = "
-              << (result ? *result : result.error().to_string()) << "\n";
+    std::cout << "\n> [" << to_string(format) << "] " << call
+              << "\n  = " << (result ? *result : result.error().to_string()) << "\n";
   };
   text("scale({x: 1, y: 2}, 10)", TextFormat::Wave);
   text("area(Rectangle((x: 3, y: 4)))", TextFormat::Ron);
@@ -152,8 +144,7 @@ int main(int argc, char **argv) {
   auto json = (*container)->with([](Container &c) {
     return c.call_text("tairitsu:showcase/api@0.1.0#pair", R"({"a": 7, "b": "ab"})", TextFormat::Json);
   });
-  std::cout << "\n> [json] pair {\"a\": 7, \"b\": \"ab\"}\n  = "
-            << (json ? *json : json.error().to_string()) << "\n";
+  std::cout << "\n> [json] pair {\"a\": 7, \"b\": \"ab\"}\n  = " << (json ? *json : json.error().to_string()) << "\n";
 
   // 5. A trap fails the container, not the host; restart brings it back.
   show(api("fail"), {Value::string("deliberate failure")});

@@ -63,10 +63,9 @@ int main(int argc, char **argv) {
   std::cout << "add(40, 2) = " << sum->to_string() << "\n";
 
   // Calls with text, in each format; the results come back in the same format.
-  for (auto [format, call] : {std::pair{TextFormat::Wave, "banner()"},
-                              std::pair{TextFormat::Wave, "roundtrip({x: 1, y: 2})"},
-                              std::pair{TextFormat::Ron, "area(Rectangle((x: 3, y: 4)))"},
-                              std::pair{TextFormat::Json, R"(pair(7, "ab"))"}}) {
+  for (auto [format, call] :
+       {std::pair{TextFormat::Wave, "banner()"}, std::pair{TextFormat::Wave, "roundtrip({x: 1, y: 2})"},
+        std::pair{TextFormat::Ron, "area(Rectangle((x: 3, y: 4)))"}, std::pair{TextFormat::Json, R"(pair(7, "ab"))"}}) {
     auto result = container->invoke(call, format);
     if (!result) return fail(result.error());
     std::cout << to_string(format) << ": " << call << " = " << *result << "\n";

@@ -35,8 +35,7 @@ Result<void> define_bounce(GuestInitContext &ctx) {
   wasmtime_error_t *err =
       wasmtime_component_linker_instance_add_instance(root, interface.data(), interface.size(), &host);
   if (!err) {
-    err = wasmtime_component_linker_instance_add_func(host, function.data(), function.size(), bounce, nullptr,
-                                                      nullptr);
+    err = wasmtime_component_linker_instance_add_func(host, function.data(), function.size(), bounce, nullptr, nullptr);
     wasmtime_component_linker_instance_delete(host);
   }
   wasmtime_component_linker_instance_delete(root);

@@ -68,22 +68,21 @@ T need(Result<T> result, std::string_view what) {
 }  // namespace
 
 int main() {
-  auto library = need(ContainerBuilder(need(Image::from_wat(kLibrary), "library image")).wasi(false).build(),
-                      "library container");
+  auto library =
+      need(ContainerBuilder(need(Image::from_wat(kLibrary), "library image")).wasi(false).build(), "library container");
   auto math = need(CoreModule::from_wat(R"((module (func (export "double") (param i32) (result i32)
                                               (i32.mul (local.get 0) (i32.const 2)))))"),
                    "math module");
 
-  auto app = need(ContainerBuilder(need(Image::from_wat(kApp), "app image"))
-                      .wasi(false)
-                      .define_instance("library", library)  // its module and resource type
-                      .define_module("host#math", math)
-                      .define_function("host#clock#now",
-                                       [](HostContext &, std::span<const Value>) -> Result<Value> {
-                                         return Value::u32(1000);
-                                       })
-                      .build(),
-                  "app container");
+  auto app =
+      need(ContainerBuilder(need(Image::from_wat(kApp), "app image"))
+               .wasi(false)
+               .define_instance("library", library)  // its module and resource type
+               .define_module("host#math", math)
+               .define_function("host#clock#now",
+                                [](HostContext &, std::span<const Value>) -> Result<Value> { return Value::u32(1000); })
+               .build(),
+           "app container");
 
   for (int i = 0; i < 3; ++i) {
     std::cout << "tick: " << need(app.call("tick", {}), "tick").to_string() << "\n";  // 1002, 1004, 1006

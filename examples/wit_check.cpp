@@ -22,7 +22,8 @@ int main(int argc, char **argv) {
   }
   std::cout << "world " << world->name() << " expects:\n";
   for (const WorldItem &item : world->exports()) {
-    if (item.kind == WorldItem::Kind::Function) std::cout << "  " << item.name << ": " << item.function->to_string() << "\n";
+    if (item.kind == WorldItem::Kind::Function)
+      std::cout << "  " << item.name << ": " << item.function->to_string() << "\n";
   }
 
   auto image = Image::from_file(argv[2]);

@@ -10,7 +10,7 @@ WIT_BINDGEN_VERSION=0.63.0
 APT_PACKAGES=(
   build-essential cmake ninja-build pkg-config git
   libssl-dev libgtest-dev libgmock-dev nlohmann-json3-dev libbenchmark-dev libcli11-dev
-  clang-19 lld-19 wasi-libc libclang-rt-19-dev-wasm32
+  clang-19 lld-19 clang-format-19 clang-tidy-19 wasi-libc libclang-rt-19-dev-wasm32
   libc++-19-dev-wasm32 libc++abi-19-dev-wasm32
 )
 

@@ -47,8 +47,7 @@ class ScratchDirectory {
 /// Runs `program ARGS...` with `stdin_text` as its input and `env` added to
 /// the environment. `scratch` is a directory for the captured streams.
 inline ProcessResult run_process(const std::string &program, std::vector<std::string> args,
-                                 const std::filesystem::path &scratch,
-                                 const std::string &stdin_text = "",
+                                 const std::filesystem::path &scratch, const std::string &stdin_text = "",
                                  const std::vector<std::pair<std::string, std::string>> &env = {}) {
   std::filesystem::path out = scratch / "stdout", err = scratch / "stderr", in = scratch / "stdin";
   std::ofstream(in) << stdin_text;

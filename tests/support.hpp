@@ -62,16 +62,16 @@ inline Image fixture_image(const std::string &name) {
   return it->second;
 }
 
-#define ASSERT_OK(expr)                                                 \
-  do {                                                                  \
-    const auto &tairitsu_result_ = (expr);                              \
-    ASSERT_TRUE(tairitsu_result_.ok()) << tairitsu_result_.error();     \
+#define ASSERT_OK(expr)                                             \
+  do {                                                              \
+    const auto &tairitsu_result_ = (expr);                          \
+    ASSERT_TRUE(tairitsu_result_.ok()) << tairitsu_result_.error(); \
   } while (0)
 
-#define EXPECT_OK(expr)                                                 \
-  do {                                                                  \
-    const auto &tairitsu_result_ = (expr);                              \
-    EXPECT_TRUE(tairitsu_result_.ok()) << tairitsu_result_.error();     \
+#define EXPECT_OK(expr)                                             \
+  do {                                                              \
+    const auto &tairitsu_result_ = (expr);                          \
+    EXPECT_TRUE(tairitsu_result_.ok()) << tairitsu_result_.error(); \
   } while (0)
 
 }  // namespace tairitsu::testing

@@ -29,7 +29,7 @@ namespace {
 
 using tairitsu::Outcome;
 using tairitsu::Result;
-using Answer = Outcome<std::string, std::string>;  // WIT result<string, string>
+using Answer = Outcome<std::string, std::string>;   // WIT result<string, string>
 using Done = Outcome<std::monostate, std::string>;  // WIT result<_, string>
 
 constexpr std::string_view kImageRef = "hybrid:0.1.0";
@@ -37,9 +37,9 @@ constexpr std::string_view kContainerName = "hybrid-1";
 constexpr const char *kLogImport = "tairitsu:hybrid/host-api@0.1.0#log";
 
 // Exit statuses.
-constexpr int kFailed = 1;         // a call or the image failed
-constexpr int kUsage = 2;          // bad command line
-constexpr int kNotCreated = 3;     // the container could not be created
+constexpr int kFailed = 1;      // a call or the image failed
+constexpr int kUsage = 2;       // bad command line
+constexpr int kNotCreated = 3;  // the container could not be created
 
 enum class LockDown { None, Deny, Refuse };
 
@@ -133,15 +133,15 @@ Result<void> run_session(hybrid::guest_api::GuestApi &plugin) {
   std::cout << "init() -> " << show(*init) << "\n";
 
   const std::pair<std::string_view, std::string_view> commands[] = {
-      {"greet", "Hello"},               // guest -> host execute -> guest
+      {"greet", "Hello"},  // guest -> host execute -> guest
       {"echo", "same bytes back"},
-      {"frobnicate", ""},               // not a command of the plugin
+      {"frobnicate", ""},  // not a command of the plugin
   };
   for (const auto &[command, payload] : commands) {
     auto answer = plugin.handle_command(command, payload);
     if (!answer) return std::move(answer).error();
-    std::cout << "handle-command(" << in_quotes(command) << ", " << in_quotes(payload) << ") -> "
-              << show(*answer) << "\n";
+    std::cout << "handle-command(" << in_quotes(command) << ", " << in_quotes(payload) << ") -> " << show(*answer)
+              << "\n";
   }
 
   auto again = plugin.init();
@@ -177,8 +177,9 @@ int run_component(const std::string &path, HostServices &host, LockDown lock_dow
     b.limits({.memory_bytes = 16 << 20, .fuel = 10'000'000});
     if (lock_down == LockDown::Refuse) {
       // Only `log`: the import `execute` is left without a definition.
-      b.define<void(std::string, std::string)>(
-          kLogImport, [&host](std::string level, std::string message) { host.log(std::move(level), std::move(message)); });
+      b.define<void(std::string, std::string)>(kLogImport, [&host](std::string level, std::string message) {
+        host.log(std::move(level), std::move(message));
+      });
     } else {
       hybrid::host_api::add_to_builder(b, host);  // every function of host-api
     }

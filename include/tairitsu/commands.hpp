@@ -40,7 +40,7 @@ concept WitCommand = requires {
 
 /// Declares a command's name and response type inside its struct:
 /// `struct Query { TAIRITSU_WIT_COMMAND("query", std::string); uint32_t id; };`
-#define TAIRITSU_WIT_COMMAND(wit_name, ...)                 \
+#define TAIRITSU_WIT_COMMAND(wit_name, ...)                  \
   static constexpr std::string_view command_name = wit_name; \
   using Response = __VA_ARGS__
 
@@ -117,11 +117,9 @@ class WitCommandDispatcher {
   /// Registers `handler` for commands named `C::command_name`. `AlreadyExists`
   /// (naming the interface that has it) when the name is taken.
   template <WitCommand C>
-  Result<void> register_handler(std::unique_ptr<WitCommandHandler<C>> handler,
-                                std::string_view interface_name = {}) {
+  Result<void> register_handler(std::unique_ptr<WitCommandHandler<C>> handler, std::string_view interface_name = {}) {
     return add(C::command_name, std::type_index(typeid(C)),
-               std::shared_ptr<void>(std::shared_ptr<WitCommandHandler<C>>(std::move(handler))),
-               interface_name);
+               std::shared_ptr<void>(std::shared_ptr<WitCommandHandler<C>>(std::move(handler))), interface_name);
   }
 
   /// Executes `command` with its handler. `NotFound` (listing the commands
@@ -163,8 +161,10 @@ class WitCommandDispatcher {
 
   template <typename C, typename First, typename... Rest>
   static constexpr std::size_t index_of() {
-    if constexpr (std::is_same_v<C, First>) return 0;
-    else return 1 + index_of<C, Rest...>();
+    if constexpr (std::is_same_v<C, First>)
+      return 0;
+    else
+      return 1 + index_of<C, Rest...>();
   }
 
   Result<void> add(std::string_view name, std::type_index type, std::shared_ptr<void> handler,

@@ -130,10 +130,7 @@ class HostContext {
 
   HostContext(detail::ContainerCore &core, void *store_context, std::string_view function_name,
               const FunctionType *function_type = nullptr)
-      : core_(core),
-        store_context_(store_context),
-        function_name_(function_name),
-        function_type_(function_type) {}
+      : core_(core), store_context_(store_context), function_name_(function_name), function_type_(function_type) {}
 
  private:
   std::type_index state_type() const;
@@ -194,27 +191,35 @@ union FastValue {
 /// as its code point, a `bool` as 0 or 1.
 template <typename T>
 inline constexpr bool is_scalar_v =
-    std::is_same_v<T, bool> || std::is_same_v<T, int8_t> || std::is_same_v<T, uint8_t> ||
-    std::is_same_v<T, int16_t> || std::is_same_v<T, uint16_t> || std::is_same_v<T, int32_t> ||
-    std::is_same_v<T, uint32_t> || std::is_same_v<T, int64_t> || std::is_same_v<T, uint64_t> ||
-    std::is_same_v<T, float> || std::is_same_v<T, double> || std::is_same_v<T, char32_t>;
+    std::is_same_v<T, bool> || std::is_same_v<T, int8_t> || std::is_same_v<T, uint8_t> || std::is_same_v<T, int16_t> ||
+    std::is_same_v<T, uint16_t> || std::is_same_v<T, int32_t> || std::is_same_v<T, uint32_t> ||
+    std::is_same_v<T, int64_t> || std::is_same_v<T, uint64_t> || std::is_same_v<T, float> ||
+    std::is_same_v<T, double> || std::is_same_v<T, char32_t>;
 /// The most parameters such a call takes (TAIRITSU_SCALAR_MAX_PARAMS).
 inline constexpr std::size_t kMaxScalarParams = 16;
 template <typename T>
 uint64_t to_bits(T v) {
   static_assert(is_scalar_v<T>);
-  if constexpr (std::is_same_v<T, float>) return std::bit_cast<uint32_t>(v);
-  else if constexpr (std::is_same_v<T, double>) return std::bit_cast<uint64_t>(v);
-  else if constexpr (std::is_signed_v<T>) return static_cast<uint64_t>(static_cast<int64_t>(v));
-  else return static_cast<uint64_t>(v);
+  if constexpr (std::is_same_v<T, float>)
+    return std::bit_cast<uint32_t>(v);
+  else if constexpr (std::is_same_v<T, double>)
+    return std::bit_cast<uint64_t>(v);
+  else if constexpr (std::is_signed_v<T>)
+    return static_cast<uint64_t>(static_cast<int64_t>(v));
+  else
+    return static_cast<uint64_t>(v);
 }
 template <typename T>
 T from_bits(uint64_t bits) {
   static_assert(is_scalar_v<T>);
-  if constexpr (std::is_same_v<T, bool>) return bits != 0;
-  else if constexpr (std::is_same_v<T, float>) return std::bit_cast<float>(static_cast<uint32_t>(bits));
-  else if constexpr (std::is_same_v<T, double>) return std::bit_cast<double>(bits);
-  else return static_cast<T>(bits);
+  if constexpr (std::is_same_v<T, bool>)
+    return bits != 0;
+  else if constexpr (std::is_same_v<T, float>)
+    return std::bit_cast<float>(static_cast<uint32_t>(bits));
+  else if constexpr (std::is_same_v<T, double>)
+    return std::bit_cast<double>(bits);
+  else
+    return static_cast<T>(bits);
 }
 
 /// A typed host function's fast form (ContainerBuilder::define<Sig>): used
@@ -331,7 +336,6 @@ class ContainerBuilder {
   std::shared_ptr<detail::ContainerSpec> spec_;
 };
 
-
 /// A running instance of an Image. Move-only; owns its store and shares its host state.
 /// May move between threads, never used from two at once (the Registry's
 /// `SharedContainer` serializes access for you).
@@ -366,8 +370,8 @@ class Container {
     return call_text(export_name, arguments, format);
   }
   /// Calls a whole call expression: `invoke("add(1, 2)")`.
-  Result<std::string> invoke(std::string_view call_expression,
-                             TextFormat format = TextFormat::Wave, PrintOptions options = {});
+  Result<std::string> invoke(std::string_view call_expression, TextFormat format = TextFormat::Wave,
+                             PrintOptions options = {});
 
   /// Runs a command component's `wasi:cli/run` and returns its exit code
   /// (0 on success, 1 when `run` returned an error, or the code passed to `exit`).
@@ -408,8 +412,8 @@ class Container {
   bool prepare_fast(detail::FastTarget &target);
   /// For `TypedFunc`: a call through the fast path. A string or byte-list
   /// result goes to `text` or `bytes`, a scalar to `result`. Errors as `call`.
-  Result<void> call_fast(detail::FastTarget &target, const detail::FastValue *args,
-                         detail::FastValue *result, std::string *text, std::vector<uint8_t> *bytes);
+  Result<void> call_fast(detail::FastTarget &target, const detail::FastValue *args, detail::FastValue *result,
+                         std::string *text, std::vector<uint8_t> *bytes);
   /// For `TypedFunc`: a call of export `name` (its full name), whose
   /// parameters and result are all scalars, with the arguments and the result
   /// as raw bits (`detail::to_bits`). Errors as `call`.

@@ -26,17 +26,17 @@ namespace tairitsu {
 
 /// The kind of a failure. Callers branch on this, never on message text.
 enum class ErrorCode {
-  InvalidInput,    ///< bytes, text or arguments that are malformed or of the wrong kind
-  NotFound,        ///< a named image, container, export or file does not exist
-  AlreadyExists,   ///< a name is already taken
-  TypeMismatch,    ///< a value or signature does not match the expected WIT type
-  LinkError,       ///< imports the host did not provide, or a definition that does not fit
-  Trap,            ///< the guest trapped, or a host function it called failed
-  LimitExceeded,   ///< memory, table, instance, fuel or deadline limit reached
-  InvalidState,    ///< the operation does not fit the object's state (a failed container)
-  Unsupported,     ///< something the engine cannot do (for example stream values)
-  Io,              ///< reading or writing a file failed
-  Internal,        ///< an unexpected engine failure
+  InvalidInput,   ///< bytes, text or arguments that are malformed or of the wrong kind
+  NotFound,       ///< a named image, container, export or file does not exist
+  AlreadyExists,  ///< a name is already taken
+  TypeMismatch,   ///< a value or signature does not match the expected WIT type
+  LinkError,      ///< imports the host did not provide, or a definition that does not fit
+  Trap,           ///< the guest trapped, or a host function it called failed
+  LimitExceeded,  ///< memory, table, instance, fuel or deadline limit reached
+  InvalidState,   ///< the operation does not fit the object's state (a failed container)
+  Unsupported,    ///< something the engine cannot do (for example stream values)
+  Io,             ///< reading or writing a file failed
+  Internal,       ///< an unexpected engine failure
 };
 
 /// The name of a code, such as "not found".
@@ -94,8 +94,7 @@ class [[nodiscard]] Result {
   Result(Error error) : state_(std::in_place_index<1>, std::move(error)) {}
   template <typename U>
     requires(std::is_constructible_v<T, U &&> && !std::is_same_v<std::decay_t<U>, T> &&
-             !std::is_same_v<std::decay_t<U>, Error> &&
-             !std::is_same_v<std::decay_t<U>, Result<T>>)
+             !std::is_same_v<std::decay_t<U>, Error> && !std::is_same_v<std::decay_t<U>, Result<T>>)
   Result(U &&value) : state_(std::in_place_index<0>, std::forward<U>(value)) {}
 
   bool ok() const { return state_.index() == 0; }

@@ -34,10 +34,10 @@ struct ImageState;
 
 /// Where an image came from.
 enum class ImageSource {
-  Component,       ///< component bytes (or WAT)
-  CoreCommand,     ///< a wasip1 command module, adapted
-  CoreReactor,     ///< a wasip1 reactor (library) module, adapted
-  Precompiled,     ///< an artifact from `Image::precompile`
+  Component,    ///< component bytes (or WAT)
+  CoreCommand,  ///< a wasip1 command module, adapted
+  CoreReactor,  ///< a wasip1 reactor (library) module, adapted
+  Precompiled,  ///< an artifact from `Image::precompile`
 };
 
 std::string_view to_string(ImageSource source);
@@ -84,16 +84,13 @@ class Image {
   /// explicit `from_precompiled`.
   static Result<Image> load(std::span<const std::byte> bytes, const Engine &engine = Engine::shared());
   /// Reads and loads a file; errors name the file. `Io` if it cannot be read.
-  static Result<Image> from_file(const std::filesystem::path &path,
-                                 const Engine &engine = Engine::shared());
+  static Result<Image> from_file(const std::filesystem::path &path, const Engine &engine = Engine::shared());
   /// Component bytes only: a core module is refused with `InvalidInput`.
-  static Result<Image> from_component(std::span<const std::byte> bytes,
-                                      const Engine &engine = Engine::shared());
+  static Result<Image> from_component(std::span<const std::byte> bytes, const Engine &engine = Engine::shared());
   /// A wasip1 core module, wrapped into a component with the preview1 adapter
   /// (command adapter when it exports `_start`, reactor adapter otherwise).
   /// A component is refused with `InvalidInput`.
-  static Result<Image> from_core_module(std::span<const std::byte> bytes,
-                                        const Engine &engine = Engine::shared());
+  static Result<Image> from_core_module(std::span<const std::byte> bytes, const Engine &engine = Engine::shared());
   /// A component (or core module) in WebAssembly text format.
   static Result<Image> from_wat(std::string_view wat, const Engine &engine = Engine::shared());
   /// An artifact made by `precompile()`. Refused with `InvalidInput` when it was made
@@ -106,8 +103,7 @@ class Image {
   /// nobody else can write (the image store keeps a checksum of each of its
   /// own). `digest` is the digest of the component it was compiled from;
   /// when absent, the artifact's own digest is used.
-  static Result<Image> from_precompiled(std::span<const std::byte> artifact,
-                                        const Engine &engine = Engine::shared(),
+  static Result<Image> from_precompiled(std::span<const std::byte> artifact, const Engine &engine = Engine::shared(),
                                         std::optional<std::string> digest = std::nullopt);
 
   /// Serialized machine code for this engine's configuration, for `from_precompiled`.

@@ -17,8 +17,8 @@
 
 #include <chrono>
 #include <cstdint>
-#include <functional>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <span>
 #include <string>
@@ -35,10 +35,10 @@ namespace tairitsu {
 /// One reference in the store.
 struct StoredImage {
   ImageRef ref;
-  std::string digest;    ///< "sha256:<hex>" of the component bytes
-  std::string kind;      ///< "component", "core module (command)", "core module (reactor)"
-  uint64_t size = 0;     ///< bytes of the component
-  int64_t created = 0;   ///< seconds since the Unix epoch
+  std::string digest;   ///< "sha256:<hex>" of the component bytes
+  std::string kind;     ///< "component", "core module (command)", "core module (reactor)"
+  uint64_t size = 0;    ///< bytes of the component
+  int64_t created = 0;  ///< seconds since the Unix epoch
 
   friend bool operator==(const StoredImage &, const StoredImage &) = default;
 };
@@ -89,8 +89,7 @@ class ImageStore {
   /// not match its digest is reported as `Io`.
   Result<Image> load(std::string_view ref, const Engine &engine = Engine::shared()) const;
   /// Compiles the image for `engine` and keeps the artifact; returns its path.
-  Result<std::filesystem::path> precompile(std::string_view ref,
-                                           const Engine &engine = Engine::shared());
+  Result<std::filesystem::path> precompile(std::string_view ref, const Engine &engine = Engine::shared());
   /// Makes `target` name the image `source` names.
   Result<StoredImage> tag(std::string_view source, std::string_view target);
   /// Forgets a reference (its blob stays until `prune`).
@@ -104,8 +103,7 @@ class ImageStore {
   std::filesystem::path artifact_path(std::string_view digest, const Engine &engine) const;
 
  private:
-  ImageStore(std::filesystem::path root, StoreOptions options)
-      : root_(std::move(root)), options_(std::move(options)) {}
+  ImageStore(std::filesystem::path root, StoreOptions options) : root_(std::move(root)), options_(std::move(options)) {}
   std::filesystem::path root_;
   StoreOptions options_;
 };

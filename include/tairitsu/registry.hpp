@@ -89,8 +89,7 @@ class Registry {
   /// `configure` may adjust the builder (capabilities, host functions, limits).
   /// `AlreadyExists` if the name is taken; build errors as `ContainerBuilder::build`.
   Result<std::shared_ptr<SharedContainer>> create_container(
-      std::string_view name, std::string_view ref,
-      const std::function<void(ContainerBuilder &)> &configure = {});
+      std::string_view name, std::string_view ref, const std::function<void(ContainerBuilder &)> &configure = {});
   /// Keeps an already built container under its name.
   Result<std::shared_ptr<SharedContainer>> add_container(Container container);
   std::shared_ptr<SharedContainer> find_container(std::string_view name) const;

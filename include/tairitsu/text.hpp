@@ -78,20 +78,19 @@ struct TextLimits {
 
 /// Reads `text` as a value of `type`. Errors are `InvalidInput` with the
 /// position ("1:7"), what was expected and what was found.
-Result<Value> parse_value(std::string_view text, const Type &type,
-                          TextFormat format = TextFormat::Wave, const TextLimits &limits = {});
+Result<Value> parse_value(std::string_view text, const Type &type, TextFormat format = TextFormat::Wave,
+                          const TextLimits &limits = {});
 
 /// Prints `value`, which must be of `type` (`TypeMismatch` otherwise; resources
 /// and async values are `Unsupported`).
-Result<std::string> print_value(const Value &value, const Type &type,
-                                TextFormat format = TextFormat::Wave, PrintOptions options = {});
+Result<std::string> print_value(const Value &value, const Type &type, TextFormat format = TextFormat::Wave,
+                                PrintOptions options = {});
 
 /// Reads a parenthesized argument list, "(1, "a")" in WAVE and RON or a JSON
 /// array or object, against the parameters. Trailing `option` parameters may
 /// be left out, as in WAVE.
 Result<std::vector<Value>> parse_arguments(std::string_view text, std::span<const Param> params,
-                                           TextFormat format = TextFormat::Wave,
-                                           const TextLimits &limits = {});
+                                           TextFormat format = TextFormat::Wave, const TextLimits &limits = {});
 
 /// Prints values as an argument list in the format's syntax.
 Result<std::string> print_arguments(std::span<const Value> values, std::span<const Param> params,

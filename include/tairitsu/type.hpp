@@ -21,9 +21,33 @@ namespace tairitsu {
 
 /// Every kind of component-model value type.
 enum class TypeKind : uint8_t {
-  Bool, S8, U8, S16, U16, S32, U32, S64, U64, F32, F64, Char, String,
-  List, Record, Tuple, Variant, Enum, Option, Result, Flags,
-  Own, Borrow, Map, Future, Stream, ErrorContext,
+  Bool,
+  S8,
+  U8,
+  S16,
+  U16,
+  S32,
+  U32,
+  S64,
+  U64,
+  F32,
+  F64,
+  Char,
+  String,
+  List,
+  Record,
+  Tuple,
+  Variant,
+  Enum,
+  Option,
+  Result,
+  Flags,
+  Own,
+  Borrow,
+  Map,
+  Future,
+  Stream,
+  ErrorContext,
 };
 
 /// "bool", "s32", "list", "own", ...

@@ -129,20 +129,19 @@ std::optional<Error> first_error(const Tuple &parts, std::index_sequence<I...>) 
 }
 
 inline Error value_mismatch(const Type &type, const Value &value) {
-  return Error(ErrorCode::TypeMismatch,
-               "expected " + type.to_string() + ", found " + value.to_string());
+  return Error(ErrorCode::TypeMismatch, "expected " + type.to_string() + ", found " + value.to_string());
 }
 }  // namespace detail
 
-#define TAIRITSU_WIT_SCALAR(CppType, Factory, Accessor, Kind)                 \
-  template <>                                                                 \
-  struct WitTraits<CppType> {                                                 \
-    static Type type() { return Type::Factory(); }                           \
-    static Value to_value(CppType v) { return Value::Factory(v); }           \
-    static Result<CppType> from_value(const Value &v) {                      \
+#define TAIRITSU_WIT_SCALAR(CppType, Factory, Accessor, Kind)                   \
+  template <>                                                                   \
+  struct WitTraits<CppType> {                                                   \
+    static Type type() { return Type::Factory(); }                              \
+    static Value to_value(CppType v) { return Value::Factory(v); }              \
+    static Result<CppType> from_value(const Value &v) {                         \
       if (v.kind() != TypeKind::Kind) return detail::value_mismatch(type(), v); \
-      return v.Accessor();                                                    \
-    }                                                                         \
+      return v.Accessor();                                                      \
+    }                                                                           \
   };
 TAIRITSU_WIT_SCALAR(bool, boolean, as_bool, Bool)
 TAIRITSU_WIT_SCALAR(int8_t, s8, as_s8, S8)
@@ -226,9 +225,8 @@ template <typename... Ts>
 struct WitTraits<std::tuple<Ts...>> {
   static Type type() { return Type::tuple({WitTraits<Ts>::type()...}); }
   static Value to_value(const std::tuple<Ts...> &v) {
-    return std::apply([](const auto &...x) {
-      return Value::tuple({WitTraits<std::decay_t<decltype(x)>>::to_value(x)...});
-    }, v);
+    return std::apply(
+        [](const auto &...x) { return Value::tuple({WitTraits<std::decay_t<decltype(x)>>::to_value(x)...}); }, v);
   }
   static Result<std::tuple<Ts...>> from_value(const Value &v) {
     if (v.kind() != TypeKind::Tuple || v.items().size() != sizeof...(Ts)) {
@@ -252,20 +250,28 @@ template <typename T, typename E>
 struct WitTraits<Outcome<T, E>> {
   static std::optional<Type> payload_type(bool ok) {
     if (ok) {
-      if constexpr (std::is_same_v<T, std::monostate>) return std::nullopt;
-      else return WitTraits<T>::type();
+      if constexpr (std::is_same_v<T, std::monostate>)
+        return std::nullopt;
+      else
+        return WitTraits<T>::type();
     }
-    if constexpr (std::is_same_v<E, std::monostate>) return std::nullopt;
-    else return WitTraits<E>::type();
+    if constexpr (std::is_same_v<E, std::monostate>)
+      return std::nullopt;
+    else
+      return WitTraits<E>::type();
   }
   static Type type() { return Type::result(payload_type(true), payload_type(false)); }
   static Value to_value(const Outcome<T, E> &v) {
     if (v.is_ok()) {
-      if constexpr (std::is_same_v<T, std::monostate>) return Value::ok();
-      else return Value::ok(WitTraits<T>::to_value(v.value()));
+      if constexpr (std::is_same_v<T, std::monostate>)
+        return Value::ok();
+      else
+        return Value::ok(WitTraits<T>::to_value(v.value()));
     }
-    if constexpr (std::is_same_v<E, std::monostate>) return Value::err();
-    else return Value::err(WitTraits<E>::to_value(v.error()));
+    if constexpr (std::is_same_v<E, std::monostate>)
+      return Value::err();
+    else
+      return Value::err(WitTraits<E>::to_value(v.error()));
   }
   static Result<Outcome<T, E>> from_value(const Value &v) {
     if (v.kind() != TypeKind::Result) return detail::value_mismatch(type(), v);
@@ -293,14 +299,12 @@ struct WitTraits<Outcome<T, E>> {
 template <typename T>
 struct WitTraits<T, std::enable_if_t<detail::is_record<T>::value>> {
   static Type type() {
-    return std::apply([](const auto &...f) {
-      return Type::record({NamedType{f.name, field_type(f)}...});
-    }, WitRecord<T>::fields);
+    return std::apply([](const auto &...f) { return Type::record({NamedType{f.name, field_type(f)}...}); },
+                      WitRecord<T>::fields);
   }
   static Value to_value(const T &v) {
-    return std::apply([&](const auto &...f) {
-      return Value::record({Field{f.name, member_value(v, f)}...});
-    }, WitRecord<T>::fields);
+    return std::apply([&](const auto &...f) { return Value::record({Field{f.name, member_value(v, f)}...}); },
+                      WitRecord<T>::fields);
   }
   static Result<T> from_value(const Value &v) {
     if (v.kind() != TypeKind::Record) return detail::value_mismatch(type(), v);
@@ -346,9 +350,7 @@ struct WitTraits<T, std::enable_if_t<detail::is_enum<T>::value>> {
     std::vector<std::string> names(std::begin(WitEnum<T>::names), std::end(WitEnum<T>::names));
     return Type::enumeration(std::move(names));
   }
-  static Value to_value(T v) {
-    return Value::enumeration(WitEnum<T>::names[static_cast<std::size_t>(v)]);
-  }
+  static Value to_value(T v) { return Value::enumeration(WitEnum<T>::names[static_cast<std::size_t>(v)]); }
   static Result<T> from_value(const Value &v) {
     if (v.kind() == TypeKind::Enum) {
       const auto &names = WitEnum<T>::names;
@@ -363,8 +365,7 @@ struct WitTraits<T, std::enable_if_t<detail::is_enum<T>::value>> {
 template <typename T>
 struct WitTraits<T, std::enable_if_t<detail::is_flags<T>::value>> {
   static Type type() {
-    return std::apply([](const auto &...f) { return Type::flags({std::string(f.name)...}); },
-                      WitFlags<T>::fields);
+    return std::apply([](const auto &...f) { return Type::flags({std::string(f.name)...}); }, WitFlags<T>::fields);
   }
   static Value to_value(const T &v) {
     std::vector<std::string> set;
@@ -377,9 +378,8 @@ struct WitTraits<T, std::enable_if_t<detail::is_flags<T>::value>> {
     T out{};
     for (const std::string &name : v.as_flags().names) {
       bool known = false;
-      std::apply([&](const auto &...f) {
-        ((name == f.name ? void(known = out.*(f.member) = true) : void()), ...);
-      }, WitFlags<T>::fields);
+      std::apply([&](const auto &...f) { ((name == f.name ? void(known = out.*(f.member) = true) : void()), ...); },
+                 WitFlags<T>::fields);
       if (!known) return detail::value_mismatch(type(), v);
     }
     return out;
@@ -390,13 +390,12 @@ template <typename T>
 struct WitTraits<T, std::enable_if_t<detail::is_variant<T>::value>> {
   using Base = detail::variant_base_t<T>;
   static constexpr std::size_t size = std::variant_size_v<Base>;
-  static_assert(std::size(WitVariant<T>::names) == size,
-                "WitVariant<T>::names needs one name per alternative");
+  static_assert(std::size(WitVariant<T>::names) == size, "WitVariant<T>::names needs one name per alternative");
 
   static Type type() { return make_type(std::make_index_sequence<size>{}); }
   static Value to_value(const T &v) {
-    static constexpr auto table = make_table<Value (*)(const T &)>(
-        []<std::size_t I>() { return &case_value<I>; }, std::make_index_sequence<size>{});
+    static constexpr auto table = make_table<Value (*)(const T &)>([]<std::size_t I>() { return &case_value<I>; },
+                                                                   std::make_index_sequence<size>{});
     return table[v.index()](v);
   }
   static Result<T> from_value(const Value &v) {
@@ -419,7 +418,7 @@ struct WitTraits<T, std::enable_if_t<detail::is_variant<T>::value>> {
 
   template <typename Fn, typename Make, std::size_t... I>
   static constexpr std::array<Fn, size> make_table(Make make, std::index_sequence<I...>) {
-    return {make.template operator()<I>()...};
+    return { make.template operator()<I>()... };
   }
   template <std::size_t... I>
   static Type make_type(std::index_sequence<I...>) {
@@ -427,8 +426,10 @@ struct WitTraits<T, std::enable_if_t<detail::is_variant<T>::value>> {
   }
   template <std::size_t I>
   static std::optional<Type> case_type() {
-    if constexpr (has_payload<I>) return WitTraits<Alternative<I>>::type();
-    else return std::nullopt;
+    if constexpr (has_payload<I>)
+      return WitTraits<Alternative<I>>::type();
+    else
+      return std::nullopt;
   }
   template <std::size_t I>
   static Value case_value(const T &v) {
@@ -507,8 +508,8 @@ class Own {
   /// a generated interface; `Borrow<T>::native<Impl>()` finds the object again.
   template <typename Impl>
   static Own native(std::shared_ptr<Impl> object) {
-    return Own(ResourceHandle(std::make_shared<detail::NativeResourceSlot>(
-        std::static_pointer_cast<void>(std::move(object)), typeid(Impl))));
+    return Own(ResourceHandle(
+        std::make_shared<detail::NativeResourceSlot>(std::static_pointer_cast<void>(std::move(object)), typeid(Impl))));
   }
   Own(Own &&other) noexcept : handle_(other.release()) {}
   Own &operator=(Own &&other) noexcept {
@@ -579,7 +580,7 @@ namespace detail {
 template <typename Sig>
 struct FastShapeOf : std::integral_constant<FastShape, kNoFastPath> {};
 #define TAIRITSU_FAST_SHAPE(Sig, Shape) \
-  template <>                            \
+  template <>                           \
   struct FastShapeOf<Sig> : std::integral_constant<FastShape, Shape> {};
 TAIRITSU_FAST_SHAPE(int32_t(int32_t, int32_t), kS32S32ToS32)
 TAIRITSU_FAST_SHAPE(int32_t(int32_t), kS32ToS32)
@@ -635,13 +636,12 @@ class TypedFunc<R(Args...)> {
     if constexpr (detail::FastShapeOf<R(std::decay_t<Args>...)>::value != detail::kNoFastPath) {
       if (fast_.shape != detail::kNoFastPath) return call_fast(args...);
     }
-    if constexpr ((std::is_void_v<R> || detail::is_scalar_v<R>) &&
-                  (detail::is_scalar_v<std::decay_t<Args>> && ...) &&
+    if constexpr ((std::is_void_v<R> || detail::is_scalar_v<R>) && (detail::is_scalar_v<std::decay_t<Args>> && ...) &&
                   sizeof...(Args) <= detail::kMaxScalarParams) {
       return call_scalars(args...);
     }
-    std::array<Value, sizeof...(Args)> values{WitTraits<std::decay_t<Args>>::to_value(
-        static_cast<detail::call_param_t<std::decay_t<Args>>>(args))...};
+    std::array<Value, sizeof...(Args)> values{
+        WitTraits<std::decay_t<Args>>::to_value(static_cast<detail::call_param_t<std::decay_t<Args>>>(args))...};
     auto result = container_->call(fast_.name, std::span<const Value>(values.data(), values.size()));
     if (!result) return std::move(result).error();
     if constexpr (std::is_void_v<R>) {
@@ -669,11 +669,16 @@ class TypedFunc<R(Args...)> {
     } else {
       auto r = container_->call_fast(fast_, flat.data(), &scalar, nullptr, nullptr);
       if (!r) return std::move(r).error();
-      if constexpr (std::is_void_v<R>) return Result<R>();
-      else if constexpr (std::is_same_v<R, int32_t>) return scalar.s32;
-      else if constexpr (std::is_same_v<R, uint32_t>) return scalar.u32;
-      else if constexpr (std::is_same_v<R, int64_t>) return scalar.s64;
-      else return scalar.f64;
+      if constexpr (std::is_void_v<R>)
+        return Result<R>();
+      else if constexpr (std::is_same_v<R, int32_t>)
+        return scalar.s32;
+      else if constexpr (std::is_same_v<R, uint32_t>)
+        return scalar.u32;
+      else if constexpr (std::is_same_v<R, int64_t>)
+        return scalar.s64;
+      else
+        return scalar.f64;
     }
   }
 
@@ -683,8 +688,10 @@ class TypedFunc<R(Args...)> {
     uint64_t result = 0;
     auto r = container_->call_scalars(fast_.name, bits, &result);
     if (!r) return std::move(r).error();
-    if constexpr (std::is_void_v<R>) return Result<R>();
-    else return detail::from_bits<R>(result);
+    if constexpr (std::is_void_v<R>)
+      return Result<R>();
+    else
+      return detail::from_bits<R>(result);
   }
 
   Container *container_;
@@ -735,9 +742,8 @@ Result<TypedFunc<Sig>> Container::func(std::string_view name) {
   auto item = image().find_export(name);
   if (!item) return std::move(item).error();
   if (!detail::Signature<Sig>::matches(*(*item)->function)) {
-    return Error(ErrorCode::TypeMismatch,
-                 "export '" + std::string(name) + "' is " + (*item)->function->to_string() +
-                     ", not " + detail::Signature<Sig>::text());
+    return Error(ErrorCode::TypeMismatch, "export '" + std::string(name) + "' is " + (*item)->function->to_string() +
+                                              ", not " + detail::Signature<Sig>::text());
   }
   return TypedFunc<Sig>(*this, (*item)->name);
 }
@@ -746,10 +752,14 @@ namespace detail {
 /// A C++ argument from a fast value.
 template <typename T>
 T from_fast(const FastValue &v) {
-  if constexpr (std::is_same_v<T, int32_t>) return v.s32;
-  else if constexpr (std::is_same_v<T, uint32_t>) return v.u32;
-  else if constexpr (std::is_same_v<T, int64_t>) return v.s64;
-  else if constexpr (std::is_same_v<T, double>) return v.f64;
+  if constexpr (std::is_same_v<T, int32_t>)
+    return v.s32;
+  else if constexpr (std::is_same_v<T, uint32_t>)
+    return v.u32;
+  else if constexpr (std::is_same_v<T, int64_t>)
+    return v.s64;
+  else if constexpr (std::is_same_v<T, double>)
+    return v.f64;
   else if constexpr (std::is_same_v<T, std::string_view>) {
     return std::string_view(reinterpret_cast<const char *>(v.slice.data), v.slice.len);
   } else if constexpr (std::is_same_v<T, std::string>) {
@@ -768,37 +778,38 @@ FastHost fast_host(F function) {
   if constexpr (FastShapeOf<R(std::decay_t<Args>...)>::value == kNoFastPath) {
     return fast;
   } else {
-  fast.type.params = {Param{"", WitTraits<std::decay_t<Args>>::type()}...};
-  if constexpr (!std::is_void_v<R>) fast.type.result = WitTraits<R>::type();
-  fast.call = [function](HostContext &, const FastValue *args, FastValue *result, std::string &scratch) -> Result<void> {
-    auto invoke = [&]<std::size_t... I>(std::index_sequence<I...>) {
-      return function(from_fast<std::decay_t<Args>>(args[I])...);
-    };
-    using Returned = decltype(invoke(std::index_sequence_for<Args...>{}));
-    auto store = [&](auto &&value) {
-      using V = std::decay_t<decltype(value)>;
-      if constexpr (std::is_same_v<V, std::string>) {
-        scratch = std::forward<decltype(value)>(value);
-        *result = to_fast(std::string_view(scratch));
-      } else if constexpr (std::is_same_v<V, std::vector<uint8_t>>) {
-        scratch.assign(reinterpret_cast<const char *>(value.data()), value.size());
-        *result = to_fast(std::string_view(scratch));
+    fast.type.params = {Param{"", WitTraits<std::decay_t<Args>>::type()}...};
+    if constexpr (!std::is_void_v<R>) fast.type.result = WitTraits<R>::type();
+    fast.call = [function](HostContext &, const FastValue *args, FastValue *result,
+                           std::string &scratch) -> Result<void> {
+      auto invoke = [&]<std::size_t... I>(std::index_sequence<I...>) {
+        return function(from_fast<std::decay_t<Args>>(args[I])...);
+      };
+      using Returned = decltype(invoke(std::index_sequence_for<Args...>{}));
+      auto store = [&](auto &&value) {
+        using V = std::decay_t<decltype(value)>;
+        if constexpr (std::is_same_v<V, std::string>) {
+          scratch = std::forward<decltype(value)>(value);
+          *result = to_fast(std::string_view(scratch));
+        } else if constexpr (std::is_same_v<V, std::vector<uint8_t>>) {
+          scratch.assign(reinterpret_cast<const char *>(value.data()), value.size());
+          *result = to_fast(std::string_view(scratch));
+        } else {
+          *result = to_fast(value);
+        }
+      };
+      if constexpr (std::is_same_v<Returned, Result<R>>) {
+        auto r = invoke(std::index_sequence_for<Args...>{});
+        if (!r) return std::move(r).error();
+        if constexpr (!std::is_void_v<R>) store(std::move(*r));
+      } else if constexpr (std::is_void_v<R>) {
+        invoke(std::index_sequence_for<Args...>{});
       } else {
-        *result = to_fast(value);
+        store(R(invoke(std::index_sequence_for<Args...>{})));
       }
+      return {};
     };
-    if constexpr (std::is_same_v<Returned, Result<R>>) {
-      auto r = invoke(std::index_sequence_for<Args...>{});
-      if (!r) return std::move(r).error();
-      if constexpr (!std::is_void_v<R>) store(std::move(*r));
-    } else if constexpr (std::is_void_v<R>) {
-      invoke(std::index_sequence_for<Args...>{});
-    } else {
-      store(R(invoke(std::index_sequence_for<Args...>{})));
-    }
-    return {};
-  };
-  return fast;
+    return fast;
   }
 }
 
@@ -823,12 +834,12 @@ struct TypedHost<R(Args...), F> {
 
   Result<Value> operator()(HostContext &ctx, std::span<const Value> args) {
     if (const FunctionType *type = ctx.function_type(); type && !signature_matches<R, Args...>(*type)) {
-      return Error(ErrorCode::TypeMismatch, "the host defines " + signature_text<R, Args...>() +
-                                                " for an import of type " + type->to_string());
+      return Error(ErrorCode::TypeMismatch,
+                   "the host defines " + signature_text<R, Args...>() + " for an import of type " + type->to_string());
     }
     if (args.size() != sizeof...(Args)) {
-      return Error(ErrorCode::TypeMismatch, "expected " + std::to_string(sizeof...(Args)) +
-                                                " arguments, got " + std::to_string(args.size()));
+      return Error(ErrorCode::TypeMismatch,
+                   "expected " + std::to_string(sizeof...(Args)) + " arguments, got " + std::to_string(args.size()));
     }
     return call(args, std::index_sequence_for<Args...>{});
   }
@@ -836,8 +847,7 @@ struct TypedHost<R(Args...), F> {
  private:
   template <std::size_t... I>
   Result<Value> call(std::span<const Value> args, std::index_sequence<I...>) {
-    std::tuple<Result<std::decay_t<Args>>...> converted{
-        WitTraits<std::decay_t<Args>>::from_value(args[I])...};
+    std::tuple<Result<std::decay_t<Args>>...> converted{WitTraits<std::decay_t<Args>>::from_value(args[I])...};
     if (auto failure = first_error(converted, std::index_sequence<I...>{})) {
       return std::move(*failure);
     }

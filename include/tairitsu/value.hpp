@@ -53,9 +53,7 @@ class ResourceHandle {
     return slot_->drop();
   }
 
-  friend bool operator==(const ResourceHandle &a, const ResourceHandle &b) {
-    return a.slot_ == b.slot_;
-  }
+  friend bool operator==(const ResourceHandle &a, const ResourceHandle &b) { return a.slot_ == b.slot_; }
 
   explicit ResourceHandle(std::shared_ptr<detail::ResourceSlot> slot) : slot_(std::move(slot)) {}
   const std::shared_ptr<detail::ResourceSlot> &slot() const { return slot_; }
@@ -72,15 +70,35 @@ struct Field;
 /// One component-model value. Copyable; copies are deep except for resources.
 class Value {
  public:
-  struct List { std::vector<Value> items; };
-  struct Record { std::vector<Field> fields; };
-  struct Tuple { std::vector<Value> items; };
-  struct Variant { std::string name; std::vector<Value> payload; };  ///< payload: 0 or 1 value
-  struct Enum { std::string name; };
-  struct Option { std::vector<Value> some; };                         ///< 0 or 1 value
-  struct ResultCase { bool is_ok; std::vector<Value> payload; };      ///< payload: 0 or 1 value
-  struct Flags { std::vector<std::string> names; };
-  struct Map { std::vector<std::pair<Value, Value>> entries; };
+  struct List {
+    std::vector<Value> items;
+  };
+  struct Record {
+    std::vector<Field> fields;
+  };
+  struct Tuple {
+    std::vector<Value> items;
+  };
+  struct Variant {
+    std::string name;
+    std::vector<Value> payload;
+  };  ///< payload: 0 or 1 value
+  struct Enum {
+    std::string name;
+  };
+  struct Option {
+    std::vector<Value> some;
+  };  ///< 0 or 1 value
+  struct ResultCase {
+    bool is_ok;
+    std::vector<Value> payload;
+  };  ///< payload: 0 or 1 value
+  struct Flags {
+    std::vector<std::string> names;
+  };
+  struct Map {
+    std::vector<std::pair<Value, Value>> entries;
+  };
 
   /// `false`. Exists so that containers of values can be resized.
   Value();
@@ -161,9 +179,9 @@ class Value {
   friend bool operator==(const Value &a, const Value &b);
 
  private:
-  using Data = std::variant<bool, int8_t, uint8_t, int16_t, uint16_t, int32_t, uint32_t, int64_t,
-                            uint64_t, float, double, char32_t, std::string, List, Record, Tuple,
-                            Variant, Enum, Option, ResultCase, Flags, Map, ResourceHandle>;
+  using Data = std::variant<bool, int8_t, uint8_t, int16_t, uint16_t, int32_t, uint32_t, int64_t, uint64_t, float,
+                            double, char32_t, std::string, List, Record, Tuple, Variant, Enum, Option, ResultCase,
+                            Flags, Map, ResourceHandle>;
   explicit Value(Data data);
 
   Data data_;

@@ -63,7 +63,8 @@ struct WorldDifference {
   std::string in_world;
   std::string in_image;
 
-  /// One line: "export pkg:ns/api@1.0.0#greet: the world has func(name: string) -> string, the image has func() -> string".
+  /// One line: "export pkg:ns/api@1.0.0#greet: the world has func(name: string) -> string, the image has func() ->
+  /// string".
   std::string to_string() const;
 };
 

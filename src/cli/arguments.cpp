@@ -10,8 +10,7 @@ constexpr uint64_t kMaxSize = uint64_t{1} << 48;
 constexpr uint64_t kMaxMilliseconds = 100'000'000'000;
 
 Error bad(std::string_view option, std::string_view text, const std::string &why) {
-  return Error(ErrorCode::InvalidInput,
-               std::string(option) + " '" + printable(text) + "': " + why);
+  return Error(ErrorCode::InvalidInput, std::string(option) + " '" + printable(text) + "': " + why);
 }
 
 // Leading decimal digits as a number; nothing when there are none or they overflow.
@@ -25,8 +24,10 @@ Digits read_digits(std::string_view text) {
   Digits d;
   while (d.length < text.size() && text[d.length] >= '0' && text[d.length] <= '9') {
     uint64_t digit = static_cast<uint64_t>(text[d.length] - '0');
-    if (d.value > (UINT64_MAX - digit) / 10) d.overflow = true;
-    else d.value = d.value * 10 + digit;
+    if (d.value > (UINT64_MAX - digit) / 10)
+      d.overflow = true;
+    else
+      d.value = d.value * 10 + digit;
     ++d.length;
   }
   return d;
@@ -39,11 +40,16 @@ Result<uint64_t> parse_size(std::string_view option, std::string_view text) {
   std::string_view unit = text.substr(d.length);
   if (d.length == 0) return bad(option, text, "wants a size such as 64M, 1G or 65536");
   uint64_t scale = 1;
-  if (unit == "K" || unit == "k") scale = uint64_t{1} << 10;
-  else if (unit == "M" || unit == "m") scale = uint64_t{1} << 20;
-  else if (unit == "G" || unit == "g") scale = uint64_t{1} << 30;
-  else if (unit == "T" || unit == "t") scale = uint64_t{1} << 40;
-  else if (!unit.empty()) return bad(option, text, "the unit must be K, M, G or T (powers of 1024), or none for bytes");
+  if (unit == "K" || unit == "k")
+    scale = uint64_t{1} << 10;
+  else if (unit == "M" || unit == "m")
+    scale = uint64_t{1} << 20;
+  else if (unit == "G" || unit == "g")
+    scale = uint64_t{1} << 30;
+  else if (unit == "T" || unit == "t")
+    scale = uint64_t{1} << 40;
+  else if (!unit.empty())
+    return bad(option, text, "the unit must be K, M, G or T (powers of 1024), or none for bytes");
   if (d.value == 0) return bad(option, text, "must be at least 1 byte (leave the option out for no limit)");
   if (d.overflow || d.value > kMaxSize / scale) return bad(option, text, "is larger than the most allowed, 256T");
   return d.value * scale;
@@ -54,11 +60,16 @@ Result<std::chrono::milliseconds> parse_duration(std::string_view option, std::s
   std::string_view unit = text.substr(d.length);
   if (d.length == 0) return bad(option, text, "wants a duration such as 5s, 500ms, 2m or 1h");
   uint64_t scale = 0;
-  if (unit == "ms") scale = 1;
-  else if (unit == "s") scale = 1000;
-  else if (unit == "m") scale = 60'000;
-  else if (unit == "h") scale = 3'600'000;
-  else return bad(option, text, "the unit must be ms, s, m or h");
+  if (unit == "ms")
+    scale = 1;
+  else if (unit == "s")
+    scale = 1000;
+  else if (unit == "m")
+    scale = 60'000;
+  else if (unit == "h")
+    scale = 3'600'000;
+  else
+    return bad(option, text, "the unit must be ms, s, m or h");
   if (d.value == 0) return bad(option, text, "must be at least 1ms (leave the option out for no limit)");
   if (d.overflow || d.value > kMaxMilliseconds / scale) {
     return bad(option, text, "is longer than the most allowed, 100000000000ms (about three years)");
@@ -83,7 +94,8 @@ Result<Preopen> parse_dir(std::string_view text) {
   std::string_view &moded = sep == std::string_view::npos ? host : guest;
   if (std::size_t colon = moded.rfind(':'); colon != std::string_view::npos) {
     std::string_view mode = moded.substr(colon + 1);
-    if (mode == "ro") p.access = DirAccess::ReadOnly;
+    if (mode == "ro")
+      p.access = DirAccess::ReadOnly;
     else if (mode != "rw") {
       return bad("--dir", text,
                  "unknown access mode '" + printable(mode) +
@@ -119,8 +131,10 @@ std::string printable(std::string_view text) {
   while (i < text.size()) {
     auto c = static_cast<unsigned char>(text[i]);
     if (c < 0x80) {
-      if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f) escape(c);
-      else out += static_cast<char>(c);
+      if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f)
+        escape(c);
+      else
+        out += static_cast<char>(c);
       ++i;
       continue;
     }
@@ -131,10 +145,10 @@ std::string printable(std::string_view text) {
       auto b = static_cast<unsigned char>(text[i + k]);
       ok = (b & 0xc0) == 0x80;
       if (k == 1) {
-        if (c == 0xe0) ok = ok && b >= 0xa0;   // no overlong forms
-        if (c == 0xed) ok = ok && b < 0xa0;    // no surrogates
+        if (c == 0xe0) ok = ok && b >= 0xa0;  // no overlong forms
+        if (c == 0xed) ok = ok && b < 0xa0;   // no surrogates
         if (c == 0xf0) ok = ok && b >= 0x90;
-        if (c == 0xf4) ok = ok && b < 0x90;    // nothing past U+10FFFF
+        if (c == 0xf4) ok = ok && b < 0x90;  // nothing past U+10FFFF
       }
     }
     if (ok) {

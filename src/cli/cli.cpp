@@ -30,15 +30,12 @@ int exit_code_for(const Error &e) {
   switch (e.code()) {
     case ErrorCode::InvalidInput:
     case ErrorCode::TypeMismatch:
-    case ErrorCode::AlreadyExists:
-      return InvalidInput;
+    case ErrorCode::AlreadyExists: return InvalidInput;
     case ErrorCode::NotFound: return NotFound;
     case ErrorCode::LinkError:
-    case ErrorCode::Unsupported:
-      return Unavailable;
+    case ErrorCode::Unsupported: return Unavailable;
     case ErrorCode::Trap:
-    case ErrorCode::InvalidState:
-      return Trap;
+    case ErrorCode::InvalidState: return Trap;
     case ErrorCode::LimitExceeded: return Limit;
     case ErrorCode::Io: return IoError;
     case ErrorCode::Internal: return Internal;
@@ -76,9 +73,12 @@ Result<ImageStore> open_store(const StoreFlags &flags) {
 
 std::string human_size(uint64_t bytes) {
   char buf[32];
-  if (bytes < 1024) std::snprintf(buf, sizeof buf, "%lluB", static_cast<unsigned long long>(bytes));
-  else if (bytes < (1u << 20)) std::snprintf(buf, sizeof buf, "%.1fKB", bytes / 1024.0);
-  else std::snprintf(buf, sizeof buf, "%.1fMB", bytes / 1048576.0);
+  if (bytes < 1024)
+    std::snprintf(buf, sizeof buf, "%lluB", static_cast<unsigned long long>(bytes));
+  else if (bytes < (1u << 20))
+    std::snprintf(buf, sizeof buf, "%.1fKB", bytes / 1024.0);
+  else
+    std::snprintf(buf, sizeof buf, "%.1fMB", bytes / 1048576.0);
   return buf;
 }
 
@@ -127,16 +127,18 @@ bool looks_like_path(std::string_view target) {
   auto ends_with = [&](std::string_view s) {
     return target.size() >= s.size() && target.substr(target.size() - s.size()) == s;
   };
-  return target.find('/') != std::string_view::npos || ends_with(".wasm") || ends_with(".wat") ||
-         ends_with(".cwasm");
+  return target.find('/') != std::string_view::npos || ends_with(".wasm") || ends_with(".wat") || ends_with(".cwasm");
 }
 
 Result<Target> load_file(const std::string &path, bool allow_precompiled) {
   auto bytes = detail::read_file(path);
   if (!bytes) return std::move(bytes).error();
   Progress progress("compiling " + path);
-  static constexpr std::string_view elf = "\x7f" "ELF";
-  bool precompiled = bytes->size() >= 4 && std::equal(elf.begin(), elf.end(), reinterpret_cast<const char *>(bytes->data()));
+  static constexpr std::string_view elf =
+      "\x7f"
+      "ELF";
+  bool precompiled =
+      bytes->size() >= 4 && std::equal(elf.begin(), elf.end(), reinterpret_cast<const char *>(bytes->data()));
   auto image = precompiled && allow_precompiled ? Image::from_precompiled(*bytes) : Image::load(*bytes);
   if (!image) return std::move(image).error().with_context("'" + path + "'");
   return Target{*image, std::nullopt, path};
@@ -241,8 +243,12 @@ int images_command(const ImagesOptions &o) {
   if (o.json) {
     nlohmann::json out = nlohmann::json::array();
     for (const auto &e : *list) {
-      out.push_back({{"name", e.ref.name}, {"tag", e.ref.tag}, {"digest", e.digest}, {"kind", e.kind},
-                     {"size", e.size}, {"created", iso_time(e.created)}});
+      out.push_back({{"name", e.ref.name},
+                     {"tag", e.ref.tag},
+                     {"digest", e.digest},
+                     {"kind", e.kind},
+                     {"size", e.size},
+                     {"created", iso_time(e.created)}});
     }
     std::cout << out.dump(2) << "\n";
     return Ok;
@@ -501,9 +507,10 @@ void add_run(CLI::App &app, RunOptions &o) {
   c->add_flag("--raw-exit-code", o.raw_exit_code,
               "exit with the guest's status as is, even 64 or more (it may then read as one of Tairitsu's codes)");
   c->positionals_at_end();
-  c->footer("Examples:\n  tairitsu run hello:latest -- --flag value\n"
-            "  tairitsu run --invoke 'greet(\"you\")' --format wave plugin.wasm\n"
-            "  tairitsu run --dir ./data::/data:ro --timeout 5s tool:1.0");
+  c->footer(
+      "Examples:\n  tairitsu run hello:latest -- --flag value\n"
+      "  tairitsu run --invoke 'greet(\"you\")' --format wave plugin.wasm\n"
+      "  tairitsu run --dir ./data::/data:ro --timeout 5s tool:1.0");
 }
 
 Result<Limits> run_limits(const RunOptions &o) {
@@ -531,9 +538,7 @@ Result<Limits> run_limits(const RunOptions &o) {
   return limits;
 }
 
-StdioMode stdio_mode(const std::string &name) {
-  return name == "inherit" ? StdioMode::Inherit : StdioMode::Null;
-}
+StdioMode stdio_mode(const std::string &name) { return name == "inherit" ? StdioMode::Inherit : StdioMode::Null; }
 
 // What the options ask of the container, read and checked before any image is.
 struct RunSettings {
@@ -593,7 +598,8 @@ int guest_exit(int status, const RunOptions &o) {
 int run_command(const RunOptions &o) {
   auto format = parse_text_format(o.format);
   if (!format) {
-    return usage("run", Error(ErrorCode::InvalidInput, "--format must be wave, ron or json, not '" + printable(o.format) + "'"));
+    return usage(
+        "run", Error(ErrorCode::InvalidInput, "--format must be wave, ron or json, not '" + printable(o.format) + "'"));
   }
   // Options first: a mistake in them is reported before anything is compiled.
   auto settings = run_settings(o);
@@ -647,7 +653,8 @@ void define(CLI::App &app, Commands &c) {
   app.add_option("--lock-timeout", c.store.lock_timeout,
                  "how long a command that writes the store waits for another one's lock, such as 30s "
                  "(default: as long as it takes)");
-  app.footer("Examples:\n  tairitsu load calc.wasm calc:1.0\n  tairitsu run --invoke 'add(1, 2)' calc:1.0\n  tairitsu images");
+  app.footer(
+      "Examples:\n  tairitsu load calc.wasm calc:1.0\n  tairitsu run --invoke 'add(1, 2)' calc:1.0\n  tairitsu images");
   add_load(app, c.load);
   add_images(app, c.images);
   add_inspect(app, c.inspect);

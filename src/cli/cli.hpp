@@ -11,14 +11,14 @@ namespace tairitsu::cli {
 /// (documented in `tairitsu --help` and the README).
 enum ExitCode : int {
   Ok = 0,
-  Usage = 64,        ///< bad command line
-  InvalidInput = 65, ///< malformed component, module, artifact or value text
-  NotFound = 66,     ///< no such image, file or export
-  Unavailable = 69,  ///< imports nobody provides, unsupported values
-  Trap = 70,         ///< the guest trapped or a host function failed
-  Internal = 71,     ///< a defect of Tairitsu's (please report it)
-  IoError = 74,      ///< the store or a file could not be read or written
-  Limit = 75,        ///< a memory, fuel or time limit stopped the guest
+  Usage = 64,            ///< bad command line
+  InvalidInput = 65,     ///< malformed component, module, artifact or value text
+  NotFound = 66,         ///< no such image, file or export
+  Unavailable = 69,      ///< imports nobody provides, unsupported values
+  Trap = 70,             ///< the guest trapped or a host function failed
+  Internal = 71,         ///< a defect of Tairitsu's (please report it)
+  IoError = 74,          ///< the store or a file could not be read or written
+  Limit = 75,            ///< a memory, fuel or time limit stopped the guest
   GuestStatusHigh = 79,  ///< the guest exited with a status of 64 or more (`--raw-exit-code` passes it)
 };
 

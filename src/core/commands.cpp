@@ -4,8 +4,8 @@
 
 namespace tairitsu {
 
-Result<void> WitCommandDispatcher::add(std::string_view name, std::type_index type,
-                                       std::shared_ptr<void> handler, std::string_view interface_name) {
+Result<void> WitCommandDispatcher::add(std::string_view name, std::type_index type, std::shared_ptr<void> handler,
+                                       std::string_view interface_name) {
   if (auto it = handlers_.find(name); it != handlers_.end()) {
     std::string owner = it->second.interface_name.empty() ? "" : " by interface '" + it->second.interface_name + "'";
     return Error(ErrorCode::AlreadyExists, "command '" + std::string(name) + "' is already handled" + owner);
@@ -23,8 +23,8 @@ Result<void *> WitCommandDispatcher::find(std::string_view name, std::type_index
                                           "'; the dispatcher handles: " + (known.empty() ? "nothing" : known));
   }
   if (it->second.type != type) {
-    return Error(ErrorCode::TypeMismatch, "command '" + std::string(name) +
-                                              "' is handled for another command type of the same name");
+    return Error(ErrorCode::TypeMismatch,
+                 "command '" + std::string(name) + "' is handled for another command type of the same name");
   }
   return it->second.handler.get();
 }

@@ -25,8 +25,7 @@ std::string Frame::to_string() const {
   char offset[32];
   std::snprintf(offset, sizeof offset, "0x%zx", module_offset);
   std::string where = module.empty() ? "<module>" : module;
-  std::string func =
-      function.empty() ? "<wasm function " + std::to_string(function_index) + ">" : function;
+  std::string func = function.empty() ? "<wasm function " + std::to_string(function_index) + ">" : function;
   return where + "!" + func + " @ " + offset;
 }
 

@@ -12,9 +12,7 @@
 namespace tairitsu::detail {
 
 Result<std::vector<std::byte>> read_file(const std::filesystem::path &path) {
-  auto failed = [&](ErrorCode code, const std::string &why) {
-    return Error(code, "'" + path.string() + "': " + why);
-  };
+  auto failed = [&](ErrorCode code, const std::string &why) { return Error(code, "'" + path.string() + "': " + why); };
   // Not blocking in open(): a FIFO nobody writes to reads as empty instead of
   // waiting forever. Reading itself blocks, so pipes are read to their end.
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
@@ -23,7 +21,7 @@ Result<std::vector<std::byte>> read_file(const std::filesystem::path &path) {
     return failed(err == ENOENT || err == ENOTDIR ? ErrorCode::NotFound : ErrorCode::Io,
                   err == ENOENT || err == ENOTDIR ? "no such file" : std::strerror(err));
   }
-  struct stat st {};
+  struct stat st{};
   if (::fstat(fd, &st) != 0 || S_ISDIR(st.st_mode)) {
     ::close(fd);
     return failed(ErrorCode::InvalidInput, "is a directory, not a file");

@@ -10,8 +10,8 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cstring>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <iterator>
 #include <map>
@@ -35,17 +35,15 @@ Error io_error(const std::string &what, const fs::path &path) {
   return Error(ErrorCode::Io, what + " '" + path.string() + "': " + std::strerror(errno));
 }
 
-std::string hex_of(std::string_view digest) {
-  return std::string(digest.substr(digest.find(':') + 1));
-}
+std::string hex_of(std::string_view digest) { return std::string(digest.substr(digest.find(':') + 1)); }
 
 // Writes `bytes` to `path` so that a reader sees the old file or the whole new
 // one, never part of it: a temporary file in the same directory, synced, renamed,
 // and the directory synced.
 Result<void> write_atomically(const fs::path &path, std::span<const std::byte> bytes) {
   static thread_local std::mt19937_64 rng(std::random_device{}() ^ static_cast<uint64_t>(::getpid()));
-  fs::path temp = path.parent_path() /
-                  (std::string(kTempPrefix) + path.filename().string() + "-" + std::to_string(rng()));
+  fs::path temp =
+      path.parent_path() / (std::string(kTempPrefix) + path.filename().string() + "-" + std::to_string(rng()));
   int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
   if (fd < 0) {
     return io_error("cannot create", temp);
@@ -84,7 +82,7 @@ Result<void> write_atomically(const fs::path &path, std::span<const std::byte> b
 // yet): owned by this user, not writable by group or others. Artifacts hold
 // machine code, so one anybody else could have written is never loaded.
 bool written_only_by_this_user(const fs::path &path) {
-  struct stat st {};
+  struct stat st{};
   if (::stat(path.c_str(), &st) != 0) return errno == ENOENT;
   return st.st_uid == ::geteuid() && (st.st_mode & (S_IWGRP | S_IWOTH)) == 0;
 }
@@ -188,8 +186,8 @@ Error not_found(std::string_view ref, const Index &index) {
   for (const auto &[name, e] : index) {
     known += (known.empty() ? "" : ", ") + name;
   }
-  return Error(ErrorCode::NotFound, "no image '" + std::string(ref) + "' in the store (it has: " +
-                                        (known.empty() ? "nothing" : known) + ")");
+  return Error(ErrorCode::NotFound, "no image '" + std::string(ref) +
+                                        "' in the store (it has: " + (known.empty() ? "nothing" : known) + ")");
 }
 
 Result<StoredImage> lookup(const fs::path &root, std::string_view ref) {
@@ -264,23 +262,19 @@ Result<ImageStore> ImageStore::open(fs::path root, StoreOptions options) {
   for (const fs::path &dir : {root, root / "blobs" / "sha256", root / "artifacts"}) {
     fs::create_directories(dir, ec);
     if (ec) {
-      return Error(ErrorCode::Io, "cannot create the store directory '" + dir.string() +
-                                      "': " + ec.message());
+      return Error(ErrorCode::Io, "cannot create the store directory '" + dir.string() + "': " + ec.message());
     }
   }
   return ImageStore(std::move(root), std::move(options));
 }
 
-fs::path ImageStore::blob_path(std::string_view digest) const {
-  return root_ / "blobs" / "sha256" / hex_of(digest);
-}
+fs::path ImageStore::blob_path(std::string_view digest) const { return root_ / "blobs" / "sha256" / hex_of(digest); }
 
 fs::path ImageStore::artifact_path(std::string_view digest, const Engine &engine) const {
   return root_ / "artifacts" / (hex_of(digest) + "-" + engine.config().fingerprint() + ".cwasm");
 }
 
-Result<StoredImage> ImageStore::add(std::span<const std::byte> bytes, std::string_view ref,
-                                    const Engine &engine) {
+Result<StoredImage> ImageStore::add(std::span<const std::byte> bytes, std::string_view ref, const Engine &engine) {
   auto parsed = ImageRef::parse(ref);
   if (!parsed) {
     return std::move(parsed).error();
@@ -292,18 +286,16 @@ Result<StoredImage> ImageStore::add(std::span<const std::byte> bytes, std::strin
     return std::move(image).error().with_context("adding '" + parsed->to_string() + "'");
   }
   if (image->source() == ImageSource::Precompiled) {
-    return Error(ErrorCode::InvalidInput, "adding '" + parsed->to_string() +
-                                              "': the store keeps components, not precompiled artifacts");
+    return Error(ErrorCode::InvalidInput,
+                 "adding '" + parsed->to_string() + "': the store keeps components, not precompiled artifacts");
   }
   auto artifact = image->precompile();
   if (!artifact) {
     return std::move(artifact).error();
   }
-  StoredImage entry{*parsed, image->digest(), std::string(to_string(image->source())),
-                    image->component_bytes().size(),
-                    std::chrono::duration_cast<std::chrono::seconds>(
-                        std::chrono::system_clock::now().time_since_epoch())
-                        .count()};
+  StoredImage entry{
+      *parsed, image->digest(), std::string(to_string(image->source())), image->component_bytes().size(),
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count()};
 
   auto stored = change_index(root_, options_, [&](Index &index) -> Result<void> {
     // Blob and artifact first, then the index that names them.
@@ -356,13 +348,11 @@ Result<Image> ImageStore::load(std::string_view ref, const Engine &engine) const
   fs::path blob = blob_path(entry->digest);
   auto bytes = read_file(blob);
   if (!bytes) {
-    return Error(ErrorCode::Io, "image '" + entry->ref.to_string() + "': its blob '" +
-                                    blob.string() + "' is missing");
+    return Error(ErrorCode::Io, "image '" + entry->ref.to_string() + "': its blob '" + blob.string() + "' is missing");
   }
   if ("sha256:" + sha256_hex(*bytes) != entry->digest) {
-    return Error(ErrorCode::Io, "image '" + entry->ref.to_string() + "': its blob '" +
-                                    blob.string() + "' is damaged (its bytes do not match " +
-                                    entry->digest + ")");
+    return Error(ErrorCode::Io, "image '" + entry->ref.to_string() + "': its blob '" + blob.string() +
+                                    "' is damaged (its bytes do not match " + entry->digest + ")");
   }
   auto image = Image::from_component(*bytes, engine);
   if (image) {
@@ -446,12 +436,11 @@ Result<PruneReport> ImageStore::prune() {
     return std::move(index).error();
   }
   std::error_code missing;
-  if (!fs::exists(root_ / kIndex, missing) &&
-      !fs::is_empty(root_ / "blobs" / "sha256", missing) && !missing) {
+  if (!fs::exists(root_ / kIndex, missing) && !fs::is_empty(root_ / "blobs" / "sha256", missing) && !missing) {
     return Error(ErrorCode::Io, "the store '" + root_.string() +
                                     "' has blobs but no index, so every blob would look unused; nothing "
-                                    "was deleted. Restore '" + (root_ / kIndex).string() +
-                                    "', or delete the store directory to start over");
+                                    "was deleted. Restore '" +
+                                    (root_ / kIndex).string() + "', or delete the store directory to start over");
   }
   std::set<std::string> referenced;
   for (const auto &[name, e] : *index) {

@@ -24,8 +24,7 @@ bool valid_component(std::string_view c) {
 }
 
 bool valid_tag_char(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
-         c == '_' || c == '-';
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
 }
 
 std::string shown(std::string_view text) {
@@ -59,8 +58,9 @@ Result<ImageRef> ImageRef::parse(std::string_view text) {
     std::size_t end = text.find('/', start);
     std::string_view component = text.substr(start, end == std::string_view::npos ? text.npos : end - start);
     if (!valid_component(component)) {
-      return invalid("the name must be lowercase letters and digits, separated by single '.', '_' or '-', "
-                     "in parts joined by '/' (no empty part, no '..', no leading '/')");
+      return invalid(
+          "the name must be lowercase letters and digits, separated by single '.', '_' or '-', "
+          "in parts joined by '/' (no empty part, no '..', no leading '/')");
     }
     if (end == std::string_view::npos) break;
     start = end + 1;
@@ -74,8 +74,7 @@ Result<Value> SharedContainer::call(std::string_view export_name, std::span<cons
   return container_.call(export_name, args);
 }
 
-Result<Value> SharedContainer::call(std::string_view export_name,
-                                    std::initializer_list<Value> args) {
+Result<Value> SharedContainer::call(std::string_view export_name, std::initializer_list<Value> args) {
   return call(export_name, std::span<const Value>(args.begin(), args.size()));
 }
 
@@ -139,8 +138,8 @@ Result<Image> Registry::get_image(std::string_view ref) const {
   for (const auto &r : list_images()) {
     known += (known.empty() ? "" : ", ") + r;
   }
-  return Error(ErrorCode::NotFound, "no image '" + parsed->to_string() + "' (registered: " +
-                                        (known.empty() ? "none" : known) + ")");
+  return Error(ErrorCode::NotFound,
+               "no image '" + parsed->to_string() + "' (registered: " + (known.empty() ? "none" : known) + ")");
 }
 
 std::vector<std::string> Registry::list_images() const {
@@ -165,8 +164,7 @@ Result<void> Registry::remove_image(std::string_view ref) {
 }
 
 Result<std::shared_ptr<SharedContainer>> Registry::create_container(
-    std::string_view name, std::string_view ref,
-    const std::function<void(ContainerBuilder &)> &configure) {
+    std::string_view name, std::string_view ref, const std::function<void(ContainerBuilder &)> &configure) {
   if (name.empty()) {
     return Error(ErrorCode::InvalidInput, "a container needs a name");
   }

@@ -33,8 +33,7 @@ bool is_sha256_digest(const std::string &digest) {
 // "size", "created"}, ...]}, every field of its type, every reference valid.
 Result<StoreIndex> parse_store_index(const fs::path &path, std::span<const std::byte> bytes) {
   auto json = nlohmann::json::parse(reinterpret_cast<const char *>(bytes.data()),
-                                    reinterpret_cast<const char *>(bytes.data() + bytes.size()), nullptr,
-                                    false);
+                                    reinterpret_cast<const char *>(bytes.data() + bytes.size()), nullptr, false);
   if (json.is_discarded()) return damaged_index(path, "it is not JSON");
   if (!json.is_object()) return damaged_index(path, "it is not a JSON object");
   auto version = json.find("version");

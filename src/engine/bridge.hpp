@@ -42,10 +42,8 @@ using ErrorPtr = CPtr<wasmtime_error_t, wasmtime_error_delete>;
 using ComponentPtr = CPtr<wasmtime_component_t, wasmtime_component_delete>;
 using ComponentTypePtr = CPtr<wasmtime_component_type_t, wasmtime_component_type_delete>;
 using FuncTypePtr = CPtr<wasmtime_component_func_type_t, wasmtime_component_func_type_delete>;
-using ExportIndexPtr =
-    CPtr<wasmtime_component_export_index_t, wasmtime_component_export_index_delete>;
-using ResourceTypePtr =
-    CPtr<wasmtime_component_resource_type_t, wasmtime_component_resource_type_delete>;
+using ExportIndexPtr = CPtr<wasmtime_component_export_index_t, wasmtime_component_export_index_delete>;
+using ResourceTypePtr = CPtr<wasmtime_component_resource_type_t, wasmtime_component_resource_type_delete>;
 using LinkerPtr = CPtr<wasmtime_component_linker_t, wasmtime_component_linker_delete>;
 using StorePtr = CPtr<wasmtime_store_t, wasmtime_store_delete>;
 
@@ -89,10 +87,8 @@ struct StoreLink {
 
 /// The shared state behind a `ResourceHandle`: one Wasmtime resource reference.
 struct EngineResourceSlot final : ResourceSlot {
-  EngineResourceSlot(wasmtime_component_resource_any_t *any, uint64_t id,
-                     std::shared_ptr<const StoreLink> store)
-      : ResourceSlot(id, wasmtime_component_resource_any_owned(any)), any(any),
-        store(std::move(store)) {}
+  EngineResourceSlot(wasmtime_component_resource_any_t *any, uint64_t id, std::shared_ptr<const StoreLink> store)
+      : ResourceSlot(id, wasmtime_component_resource_any_owned(any)), any(any), store(std::move(store)) {}
   ~EngineResourceSlot() override { wasmtime_component_resource_any_delete(any); }
   EngineResourceSlot(const EngineResourceSlot &) = delete;
   EngineResourceSlot &operator=(const EngineResourceSlot &) = delete;
@@ -101,7 +97,7 @@ struct EngineResourceSlot final : ResourceSlot {
 
   wasmtime_component_resource_any_t *const any;
   const std::shared_ptr<const StoreLink> store;
-  bool dropped = false;  ///< no longer in the store's table
+  bool dropped = false;              ///< no longer in the store's table
   std::optional<uint32_t> host_rep;  ///< a host resource's representation, once read
 };
 
@@ -112,8 +108,7 @@ inline wasmtime_component_resource_any_t *resource_of(const ResourceHandle &hand
 }
 
 /// Wraps a resource reference (taking ownership) as a handle of the store behind `store`.
-ResourceHandle make_resource_handle(wasmtime_component_resource_any_t *any,
-                                    std::shared_ptr<const StoreLink> store);
+ResourceHandle make_resource_handle(wasmtime_component_resource_any_t *any, std::shared_ptr<const StoreLink> store);
 
 /// Ends the borrows a host function was lent in `value` (its argument), as
 /// Wasmtime requires before the call returns; the handles become unusable.
@@ -137,8 +132,7 @@ class ResourceNames {
 
 /// Reflection: C API types to Tairitsu types.
 Type type_from_capi(const wasmtime_component_valtype_t &type, const ResourceNames &names);
-FunctionType function_type_from_capi(const wasmtime_component_func_type_t *type,
-                                     const ResourceNames &names);
+FunctionType function_type_from_capi(const wasmtime_component_func_type_t *type, const ResourceNames &names);
 
 /// Why `value` cannot be handed to the engine (a string that is not UTF-8, a
 /// char that is not a Unicode scalar value), or nothing when it can. `name`
@@ -150,8 +144,7 @@ std::optional<std::string> check_encodable(const Value &value, std::string_view 
 void value_to_capi(const Value &value, wasmtime_component_val_t &out);
 /// Values: C API to Tairitsu. Fails with `Unsupported` for kinds that cannot be represented.
 /// A C API value as a `Value`; resource handles made here belong to `store`.
-Result<Value> value_from_capi(const wasmtime_component_val_t &value,
-                              const std::shared_ptr<const StoreLink> &store);
+Result<Value> value_from_capi(const wasmtime_component_val_t &value, const std::shared_ptr<const StoreLink> &store);
 
 /// A vector of C values released together.
 class CValues {
@@ -178,7 +171,6 @@ class CValues {
 };
 
 /// "a", "b" → the message used when a value does not fit the expected type.
-std::string mismatch_message(std::string_view what, const Value &value, const Type &type,
-                             const std::string &path);
+std::string mismatch_message(std::string_view what, const Value &value, const Type &type, const std::string &path);
 
 }  // namespace tairitsu::detail

@@ -7,9 +7,9 @@
 #include "engine/container_core.hpp"
 #include "engine/core_module_state.hpp"
 #include "engine/scalar_call.hpp"
+#include "tairitsu/guest_init.hpp"
 #include "tairitsu_native.h"
 #include "values/text_common.hpp"
-#include "tairitsu/guest_init.hpp"
 
 namespace tairitsu {
 
@@ -33,16 +33,14 @@ int64_t limit_or_default(const std::optional<uint64_t> &limit) {
   return limit ? static_cast<int64_t>(std::min<uint64_t>(*limit, INT64_MAX)) : -1;
 }
 
-bool contains(std::string_view text, std::string_view part) {
-  return text.find(part) != std::string_view::npos;
-}
+bool contains(std::string_view text, std::string_view part) { return text.find(part) != std::string_view::npos; }
 
 }  // namespace
 
 // The epoch reached the deadline's tick count: the call ends if its deadline
 // has passed in monotonic time, else it goes on for the ticks still left.
 static wasmtime_error_t *on_epoch_deadline(wasmtime_context_t *, void *data, uint64_t *ticks,
-                                    wasmtime_update_deadline_kind_t *kind) {
+                                           wasmtime_update_deadline_kind_t *kind) {
   const auto *core = static_cast<const ContainerCore *>(data);
   if (core->deadline_passed()) {
     return wasmtime_error_new("the call ran past its deadline");
@@ -50,8 +48,8 @@ static wasmtime_error_t *on_epoch_deadline(wasmtime_context_t *, void *data, uin
   *kind = WASMTIME_UPDATE_DEADLINE_CONTINUE;
   *ticks = kUnlimited;
   if (core->deadline) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(*core->deadline -
-                                                                      std::chrono::steady_clock::now());
+    auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(*core->deadline - std::chrono::steady_clock::now());
     uint64_t tick_ms = core->image().engine.config().deadline_tick_ms;
     *ticks = std::max<uint64_t>(1, (static_cast<uint64_t>(left.count()) + tick_ms - 1) / tick_ms);
   }
@@ -79,15 +77,14 @@ std::optional<Error> short_of_native_stack() {
   if (sp < low || sp >= high || sp - low >= kReserve) {
     return std::nullopt;
   }
-  return Error(ErrorCode::LimitExceeded,
-               "not enough native stack left for another call into a guest (" + std::to_string((sp - low) >> 10) +
-                   " KiB left, " + std::to_string(kReserve >> 10) +
-                   " KiB needed): host functions and guests call each other too deeply");
+  return Error(ErrorCode::LimitExceeded, "not enough native stack left for another call into a guest (" +
+                                             std::to_string((sp - low) >> 10) + " KiB left, " +
+                                             std::to_string(kReserve >> 10) +
+                                             " KiB needed): host functions and guests call each other too deeply");
 }
 
 void wait(wasmtime_call_future_t *future) {
-  while (!wasmtime_call_future_poll(future)) {
-  }
+  while (!wasmtime_call_future_poll(future)) {}
   wasmtime_call_future_delete(future);
 }
 
@@ -130,8 +127,8 @@ Result<void> ContainerCore::instantiate() {
   ++generation;
   store_link = std::make_shared<StoreLink>(StoreLink{context(), concurrent});
   const Limits &l = s.limits;
-  limiter = tairitsu_limiter_install(store.get(), limit_or_default(l.memory_bytes),
-                                     limit_or_default(l.table_elements), limit_or_default(l.instances));
+  limiter = tairitsu_limiter_install(store.get(), limit_or_default(l.memory_bytes), limit_or_default(l.table_elements),
+                                     limit_or_default(l.instances));
   if (img.engine.config().deadlines) {
     wasmtime_store_epoch_deadline_callback(store.get(), on_epoch_deadline, this, nullptr);
   }
@@ -143,9 +140,7 @@ Result<void> ContainerCore::instantiate() {
     if (!wasi) {
       return std::move(wasi).error();
     }
-    if (auto r = check(wasmtime_context_set_wasi(context(), *wasi), ErrorCode::InvalidInput,
-                       "configuring WASI");
-        !r) {
+    if (auto r = check(wasmtime_context_set_wasi(context(), *wasi), ErrorCode::InvalidInput, "configuring WASI"); !r) {
       return r;
     }
   }
@@ -165,8 +160,8 @@ Result<void> ContainerCore::instantiate() {
     err = concurrent ? tairitsu_instance_pre_instantiate_async(prepared->pre.get(), context(), &instance)
                      : tairitsu_instance_pre_instantiate(prepared->pre.get(), context(), &instance);
   } else if (concurrent) {
-    wait(wasmtime_component_linker_instantiate_async(prepared->linker.get(), context(), img.component.get(),
-                                                     &instance, &err));
+    wait(wasmtime_component_linker_instantiate_async(prepared->linker.get(), context(), img.component.get(), &instance,
+                                                     &err));
   } else {
     err = wasmtime_component_linker_instantiate(prepared->linker.get(), context(), img.component.get(), &instance);
   }
@@ -269,11 +264,11 @@ Result<Value> HostContext::new_resource(std::string_view resource, uint32_t rep)
       if (!target) {
         return std::move(target).error();
       }
-      detail::CPtr<wasmtime_component_resource_host_t, wasmtime_component_resource_host_delete>
-          host(wasmtime_component_resource_host_new(true, rep, (*target)->type_id));
+      detail::CPtr<wasmtime_component_resource_host_t, wasmtime_component_resource_host_delete> host(
+          wasmtime_component_resource_host_new(true, rep, (*target)->type_id));
       wasmtime_component_resource_any_t *any = nullptr;
-      wasmtime_error_t *err = wasmtime_component_resource_host_to_any(
-          static_cast<wasmtime_context_t *>(store_context_), host.get(), &any);
+      wasmtime_error_t *err =
+          wasmtime_component_resource_host_to_any(static_cast<wasmtime_context_t *>(store_context_), host.get(), &any);
       if (err) {
         return detail::take_error(err, ErrorCode::Internal)
             .with_context("making a handle to resource '" + std::string(resource) + "'");
@@ -281,8 +276,8 @@ Result<Value> HostContext::new_resource(std::string_view resource, uint32_t rep)
       return Value::resource(detail::make_resource_handle(any, core_.store_link));
     }
   }
-  return Error(ErrorCode::NotFound, "no host resource '" + std::string(resource) +
-                                        "' was declared with define_resource");
+  return Error(ErrorCode::NotFound,
+               "no host resource '" + std::string(resource) + "' was declared with define_resource");
 }
 
 Result<uint32_t> HostContext::resource_rep(const Value &handle) const {
@@ -299,11 +294,10 @@ Result<uint32_t> HostContext::resource_rep(const Value &handle) const {
   // Reading the representation takes the handle out of the store's table:
   // a borrow is released, an owned handle passes to the host.
   wasmtime_component_resource_host_t *host = nullptr;
-  wasmtime_error_t *err = wasmtime_component_resource_any_to_host(static_cast<wasmtime_context_t *>(store_context_),
-                                                                  slot->any, &host);
+  wasmtime_error_t *err =
+      wasmtime_component_resource_any_to_host(static_cast<wasmtime_context_t *>(store_context_), slot->any, &host);
   if (err) {
-    return detail::take_error(err, ErrorCode::TypeMismatch)
-        .with_context("reading a host resource handle");
+    return detail::take_error(err, ErrorCode::TypeMismatch).with_context("reading a host resource handle");
   }
   slot->host_rep = wasmtime_component_resource_host_rep(host);
   slot->dropped = true;
@@ -329,8 +323,8 @@ Result<void> check_callable(const detail::ContainerCore &core, std::string_view 
                      (core.failure ? core.failure->message() : std::string("no detail")) + ")");
   }
   if (core.state == ContainerState::Stopped) {
-    return Error(ErrorCode::InvalidState, std::string(what) + ": container '" + core.name +
-                                              "' is stopped; restart() it to call it again");
+    return Error(ErrorCode::InvalidState,
+                 std::string(what) + ": container '" + core.name + "' is stopped; restart() it to call it again");
   }
   return {};
 }
@@ -376,8 +370,7 @@ Result<Callable> callable(detail::ContainerCore &core, std::string_view name) {
     if (exact == functions.end()) {
       auto found = core.spec->image.find_export(name);
       if (!found) {
-        return std::move(found).error().with_context(detail::calling(name) + " in container '" +
-                                                     core.name + "'");
+        return std::move(found).error().with_context(detail::calling(name) + " in container '" + core.name + "'");
       }
       exact = functions.find((*found)->name);
     }
@@ -385,8 +378,7 @@ Result<Callable> callable(detail::ContainerCore &core, std::string_view name) {
   }
   const wasmtime_component_func_t *func = core.func(*core.last_export.fn);
   if (!func) {
-    return Error(ErrorCode::Internal,
-                 detail::calling(name) + ": the export is missing from the instance");
+    return Error(ErrorCode::Internal, detail::calling(name) + ": the export is missing from the instance");
   }
   return Callable{core.last_export.fn, func};
 }
@@ -409,16 +401,14 @@ Result<Value> Container::call(std::string_view export_name, std::span<const Valu
   const WorldItem &item = *fn.item;
   const FunctionType &type = *item.function;
   if (fn.carries_async_values) {
-    return Error(ErrorCode::Unsupported,
-                 what() + ": its type " + type.to_string() +
-                     " carries a stream, future or error-context, which cannot cross "
-                     "Wasmtime's C API");
+    return Error(ErrorCode::Unsupported, what() + ": its type " + type.to_string() +
+                                             " carries a stream, future or error-context, which cannot cross "
+                                             "Wasmtime's C API");
   }
   if (args.size() != type.params.size()) {
-    return Error(ErrorCode::TypeMismatch,
-                 what() + ": expected " + std::to_string(type.params.size()) +
-                     " argument(s) for " + item.signature() + ", got " +
-                     std::to_string(args.size()));
+    return Error(ErrorCode::TypeMismatch, what() + ": expected " + std::to_string(type.params.size()) +
+                                              " argument(s) for " + item.signature() + ", got " +
+                                              std::to_string(args.size()));
   }
   for (std::size_t i = 0; i < args.size(); ++i) {
     const Param &p = type.params[i];
@@ -427,8 +417,7 @@ Result<Value> Container::call(std::string_view export_name, std::span<const Valu
     }
     std::string where;
     if (!value_matches(args[i], p.type, &where)) {
-      return Error(ErrorCode::TypeMismatch,
-                   detail::mismatch_message(argument(export_name, p), args[i], p.type, where));
+      return Error(ErrorCode::TypeMismatch, detail::mismatch_message(argument(export_name, p), args[i], p.type, where));
     }
     if (auto bad = detail::check_encodable(args[i], "")) {
       return Error(ErrorCode::InvalidInput, argument(export_name, p) + ": " + *bad);
@@ -444,8 +433,8 @@ Result<Value> Container::call(std::string_view export_name, std::span<const Valu
     detail::value_to_capi(args[i], cargs[i]);
   }
   detail::CValues results(type.result ? 1 : 0);
-  auto called = core.enter(
-      [&] { return core.call(func, cargs.data(), cargs.size(), results.data(), results.size()); }, what);
+  auto called =
+      core.enter([&] { return core.call(func, cargs.data(), cargs.size(), results.data(), results.size()); }, what);
   if (!called) {
     return std::move(called).error();
   }
@@ -494,9 +483,8 @@ bool Container::prepare_fast(detail::FastTarget &target) {
   return tairitsu_fast_check(func_of(target), core_->context(), target.shape) == 1;
 }
 
-Result<void> Container::call_fast(detail::FastTarget &target, const detail::FastValue *args,
-                                  detail::FastValue *result, std::string *text,
-                                  std::vector<uint8_t> *bytes) {
+Result<void> Container::call_fast(detail::FastTarget &target, const detail::FastValue *args, detail::FastValue *result,
+                                  std::string *text, std::vector<uint8_t> *bytes) {
   detail::ContainerCore &core = *core_;
   auto what = [&] { return detail::calling(target.name); };
   if (core.state == ContainerState::Failed || core.state == ContainerState::Stopped) {
@@ -531,8 +519,7 @@ Result<void> Container::call_fast(detail::FastTarget &target, const detail::Fast
   return {};
 }
 
-Result<void> Container::call_scalars(std::string_view name, std::span<const uint64_t> args,
-                                     uint64_t *result) {
+Result<void> Container::call_scalars(std::string_view name, std::span<const uint64_t> args, uint64_t *result) {
   detail::ContainerCore &core = *core_;
   auto found = callable(core, name);
   if (!found) {
@@ -541,9 +528,8 @@ Result<void> Container::call_scalars(std::string_view name, std::span<const uint
   const detail::ExportedFunction &fn = *found->fn;
   const FunctionType &type = *fn.item->function;
   if (!fn.scalars || args.size() != type.params.size()) {
-    return Error(ErrorCode::Internal, detail::calling(name) + ": its type " + type.to_string() +
-                                          " does not take " + std::to_string(args.size()) +
-                                          " scalars");
+    return Error(ErrorCode::Internal, detail::calling(name) + ": its type " + type.to_string() + " does not take " +
+                                          std::to_string(args.size()) + " scalars");
   }
   for (std::size_t i = 0; i < args.size(); ++i) {
     // A char is checked as a Value call checks it: before the engine sees it.
@@ -557,21 +543,20 @@ Result<void> Container::call_scalars(std::string_view name, std::span<const uint
   return detail::call_scalar_bits(core, *found->func, *fn.scalars, args, result, name);
 }
 
-Result<std::string> Container::call_text(std::string_view export_name,
-                                         std::string_view arguments, TextFormat format,
+Result<std::string> Container::call_text(std::string_view export_name, std::string_view arguments, TextFormat format,
                                          PrintOptions options) {
   auto found = core_->spec->image.find_export(export_name);
   if (!found) {
-    return std::move(found).error().with_context("calling '" + std::string(export_name) +
-                                                 "' in container '" + core_->name + "'");
+    return std::move(found).error().with_context("calling '" + std::string(export_name) + "' in container '" +
+                                                 core_->name + "'");
   }
   const FunctionType &type = *(*found)->function;
   TextLimits limits;
   limits.resources = &core_->text_handles;
   auto args = parse_arguments(arguments, type.params, format, limits);
   if (!args) {
-    return std::move(args).error().with_context("arguments of '" + std::string(export_name) +
-                                                "' (" + (*found)->signature() + ")");
+    return std::move(args).error().with_context("arguments of '" + std::string(export_name) + "' (" +
+                                                (*found)->signature() + ")");
   }
   auto result = call(export_name, *args);
   if (!result) {
@@ -584,8 +569,7 @@ Result<std::string> Container::call_text(std::string_view export_name,
   return print_value(*result, *type.result, format, options);
 }
 
-Result<std::string> Container::invoke(std::string_view call_expression, TextFormat format,
-                                      PrintOptions options) {
+Result<std::string> Container::invoke(std::string_view call_expression, TextFormat format, PrintOptions options) {
   auto call = split_call(call_expression);
   if (!call) {
     return std::move(call).error();
@@ -593,8 +577,7 @@ Result<std::string> Container::invoke(std::string_view call_expression, TextForm
   // A call expression is name(args) in every format; JSON reads its arguments
   // as an array, so the parentheses become brackets.
   std::string arguments = call->arguments;
-  if (format == TextFormat::Json && arguments.size() >= 2 && arguments.front() == '(' &&
-      arguments.back() == ')') {
+  if (format == TextFormat::Json && arguments.size() >= 2 && arguments.front() == '(' && arguments.back() == ')') {
     arguments.front() = '[';
     arguments.back() = ']';
   }
@@ -613,8 +596,8 @@ Result<int> Container::run() {
     }
   }
   if (!run_item) {
-    return Error(ErrorCode::NotFound, "container '" + core.name +
-                                          "' is not a command: its image exports no wasi:cli/run");
+    return Error(ErrorCode::NotFound,
+                 "container '" + core.name + "' is not a command: its image exports no wasi:cli/run");
   }
   auto result = call(run_item->name);
   if (!result) {
@@ -631,8 +614,7 @@ Result<int> Container::run() {
 
 Result<void> Container::drop_resource(const Value &handle) {
   if (handle.kind() != TypeKind::Own && handle.kind() != TypeKind::Borrow) {
-    return Error(ErrorCode::TypeMismatch, "drop_resource: expected a resource handle, found " +
-                                              handle.to_string());
+    return Error(ErrorCode::TypeMismatch, "drop_resource: expected a resource handle, found " + handle.to_string());
   }
   auto *slot = dynamic_cast<detail::EngineResourceSlot *>(handle.as_resource().slot().get());
   if (!slot || slot->store != core_->store_link) {

@@ -57,8 +57,7 @@ bool interface_satisfies(std::string_view defined, std::string_view imported) {
   }
   std::size_t da = defined.find('@');
   std::size_t ia = imported.find('@');
-  if (da == std::string_view::npos || ia == std::string_view::npos ||
-      defined.substr(0, da) != imported.substr(0, ia)) {
+  if (da == std::string_view::npos || ia == std::string_view::npos || defined.substr(0, da) != imported.substr(0, ia)) {
     return false;
   }
   auto dv = parse_version(defined.substr(da + 1));
@@ -86,8 +85,8 @@ std::atomic<uint32_t> next_resource_type_id{1};
 
 // The host's definition (function or resource) that serves an imported item.
 template <typename Definition>
-const Definition *find_definition(const std::vector<Definition> &definitions,
-                                  std::string_view iface, std::string_view item) {
+const Definition *find_definition(const std::vector<Definition> &definitions, std::string_view iface,
+                                  std::string_view item) {
   for (const Definition &d : definitions) {
     if (d.item_name == item &&
         (iface.empty() ? d.interface_name.empty() : interface_satisfies(d.interface_name, iface))) {
@@ -140,8 +139,7 @@ std::vector<const WorldItem *> missing_imports(const ContainerSpec &spec) {
 
 namespace {
 
-wasmtime_error_t *host_function_callback(void *env, wasmtime_context_t *context,
-                                         const wasmtime_component_func_type_t *,
+wasmtime_error_t *host_function_callback(void *env, wasmtime_context_t *context, const wasmtime_component_func_type_t *,
                                          wasmtime_component_val_t *args, size_t nargs,
                                          wasmtime_component_val_t *results, size_t nresults) {
   auto *binding = static_cast<HostBinding *>(env);
@@ -229,8 +227,7 @@ bool same_types(const FunctionType &a, const FunctionType &b) {
   return true;
 }
 
-wasmtime_error_t *resource_destructor_callback(void *env, wasmtime_context_t *context,
-                                               uint32_t rep) {
+wasmtime_error_t *resource_destructor_callback(void *env, wasmtime_context_t *context, uint32_t rep) {
   auto *binding = static_cast<ResourceBinding *>(env);
   if (!binding->def->destructor) {
     return nullptr;
@@ -239,8 +236,7 @@ wasmtime_error_t *resource_destructor_callback(void *env, wasmtime_context_t *co
   HostContext host(*core, context, binding->def->full_name);
   auto done = binding->def->destructor(host, rep);
   if (!done) {
-    std::string text =
-        "destructor of '" + binding->def->full_name + "' failed: " + done.error().message();
+    std::string text = "destructor of '" + binding->def->full_name + "' failed: " + done.error().message();
     return wasmtime_error_new(text.c_str());
   }
   return nullptr;
@@ -267,21 +263,23 @@ namespace {
 void plan_import_stubs(PreparedLinker &core) {
   for (const WorldItem *item : missing_imports(*core.spec)) {
     if (item->kind == WorldItem::Kind::Resource) {
-      core.stub_resources.push_back({item->name, item->interface_name, item->item_name, {},
-                                     next_resource_type_id.fetch_add(1), {}});
+      core.stub_resources.push_back(
+          {item->name, item->interface_name, item->item_name, {}, next_resource_type_id.fetch_add(1), {}});
     } else if (item->kind == WorldItem::Kind::Function && item->function->contains_async_value()) {
       // Tairitsu cannot serve such a function (its values cannot cross the C
       // API); Wasmtime's own trap stubs can, without converting anything.
       core.needs_engine_stubs = true;
     } else if (item->kind == WorldItem::Kind::Function) {
       std::string name = item->name;
-      core.stub_functions.push_back(
-          {item->name, item->interface_name, item->item_name,
-           [name](HostContext &, std::span<const Value>) -> Result<Value> {
-             return Error(ErrorCode::Trap, "unknown import '" + name +
-                                               "' was called, but the host does not provide it");
-           },
-           {}});
+      core.stub_functions.push_back({item->name,
+                                     item->interface_name,
+                                     item->item_name,
+                                     [name](HostContext &, std::span<const Value>) -> Result<Value> {
+                                       return Error(ErrorCode::Trap,
+                                                    "unknown import '" + name +
+                                                        "' was called, but the host does not provide it");
+                                     },
+                                     {}});
     }
   }
 }
@@ -297,9 +295,9 @@ class LinkerInstance {
     while (!path.empty() && start <= path.size()) {
       std::size_t end = std::min(path.find('#', start), path.size());
       wasmtime_component_linker_instance_t *next = nullptr;
-      if (auto r = check(wasmtime_component_linker_instance_add_instance(out.get(), path.data() + start, end - start,
-                                                                         &next),
-                         ErrorCode::LinkError, "defining interface '" + path.substr(0, end) + "'");
+      if (auto r =
+              check(wasmtime_component_linker_instance_add_instance(out.get(), path.data() + start, end - start, &next),
+                    ErrorCode::LinkError, "defining interface '" + path.substr(0, end) + "'");
           !r) {
         return std::move(r).error();
       }
@@ -356,8 +354,7 @@ Result<void> link_host_items(PreparedLinker &core) {
   std::sort(interfaces.begin(), interfaces.end());
   interfaces.erase(std::unique(interfaces.begin(), interfaces.end()), interfaces.end());
 
-  auto import_type = [&](const std::string &iface,
-                         const std::string &item) -> std::optional<FunctionType> {
+  auto import_type = [&](const std::string &iface, const std::string &item) -> std::optional<FunctionType> {
     for (const WorldItem &w : spec.image.imports()) {
       if (w.kind == WorldItem::Kind::Function && w.item_name == item &&
           (iface.empty() ? w.interface_name.empty() : interface_satisfies(iface, w.interface_name))) {
@@ -384,10 +381,10 @@ Result<void> link_host_items(PreparedLinker &core) {
       }
       auto binding = std::make_unique<ResourceBinding>(ResourceBinding{*of});
       ResourceTypePtr type(wasmtime_component_resource_type_new_host((*of)->type_id));
-      auto defined = check(wasmtime_component_linker_instance_add_resource(
-                               target, r.item_name.data(), r.item_name.size(), type.get(),
-                               resource_destructor_callback, binding.get(), no_finalizer),
-                           ErrorCode::LinkError, "defining resource '" + r.full_name + "'");
+      auto defined = check(
+          wasmtime_component_linker_instance_add_resource(target, r.item_name.data(), r.item_name.size(), type.get(),
+                                                          resource_destructor_callback, binding.get(), no_finalizer),
+          ErrorCode::LinkError, "defining resource '" + r.full_name + "'");
       core.resource_bindings.push_back(std::move(binding));
       if (!defined) {
         return defined;
@@ -397,10 +394,10 @@ Result<void> link_host_items(PreparedLinker &core) {
       if (r.interface_name != iface) {
         continue;
       }
-      if (auto defined = check(wasmtime_component_linker_instance_add_resource(
-                                   target, r.item_name.data(), r.item_name.size(), r.type->get(),
-                                   ignore_drop, nullptr, no_finalizer),
-                               ErrorCode::LinkError, "defining resource '" + r.full_name + "'");
+      if (auto defined =
+              check(wasmtime_component_linker_instance_add_resource(target, r.item_name.data(), r.item_name.size(),
+                                                                    r.type->get(), ignore_drop, nullptr, no_finalizer),
+                    ErrorCode::LinkError, "defining resource '" + r.full_name + "'");
           !defined) {
         return defined;
       }
@@ -410,8 +407,8 @@ Result<void> link_host_items(PreparedLinker &core) {
         continue;
       }
       if (!m.module || m.module.state()->engine.state() != spec.image.engine().state()) {
-        return Error(ErrorCode::LinkError, "module '" + m.full_name +
-                                               "' is empty or was compiled for another engine than the image");
+        return Error(ErrorCode::LinkError,
+                     "module '" + m.full_name + "' is empty or was compiled for another engine than the image");
       }
       if (auto r = check(wasmtime_component_linker_instance_add_module(target, m.item_name.data(), m.item_name.size(),
                                                                        m.module.state()->module.get()),
@@ -427,27 +424,25 @@ Result<void> link_host_items(PreparedLinker &core) {
       }
       auto type = import_type(f.interface_name, f.item_name);
       if (type && type->is_async) {
-        return Error(ErrorCode::Unsupported,
-                     "host function '" + f.full_name + "' is imported as " + type->to_string() +
-                         ": Wasmtime serves async imports only with concurrent host functions, "
-                         "which its C API cannot define");
+        return Error(ErrorCode::Unsupported, "host function '" + f.full_name + "' is imported as " + type->to_string() +
+                                                 ": Wasmtime serves async imports only with concurrent host functions, "
+                                                 "which its C API cannot define");
       }
       if (type && type->contains_async_value()) {
-        return Error(ErrorCode::Unsupported,
-                     "host function '" + f.full_name + "' has type " + type->to_string() +
-                         ": stream, future and error-context values cannot cross "
-                         "Wasmtime's C API, so such functions cannot be defined by the host");
+        return Error(ErrorCode::Unsupported, "host function '" + f.full_name + "' has type " + type->to_string() +
+                                                 ": stream, future and error-context values cannot cross "
+                                                 "Wasmtime's C API, so such functions cannot be defined by the host");
       }
       // The fast form only where the image imports exactly its type: anywhere
       // else the generic form reports the mismatch when the guest calls.
       bool fast = f.fast.shape != kNoFastPath && type && same_types(*type, f.fast.type);
       auto binding = std::make_unique<HostBinding>(HostBinding{&f, std::move(type)});
-      auto defined = check(fast ? tairitsu_linker_instance_add_fast_func(target, f.item_name.data(), f.item_name.size(),
-                                                                         f.fast.shape, fast_host_callback, binding.get())
-                                : wasmtime_component_linker_instance_add_func(
-                                      target, f.item_name.data(), f.item_name.size(), host_function_callback,
-                                      binding.get(), no_finalizer),
-                           ErrorCode::LinkError, "defining function '" + f.full_name + "'");
+      auto defined =
+          check(fast ? tairitsu_linker_instance_add_fast_func(target, f.item_name.data(), f.item_name.size(),
+                                                              f.fast.shape, fast_host_callback, binding.get())
+                     : wasmtime_component_linker_instance_add_func(target, f.item_name.data(), f.item_name.size(),
+                                                                   host_function_callback, binding.get(), no_finalizer),
+                ErrorCode::LinkError, "defining function '" + f.full_name + "'");
       core.bindings.push_back(std::move(binding));
       if (!defined) {
         return defined;
@@ -466,8 +461,8 @@ Result<std::shared_ptr<PreparedLinker>> prepare_linker(const ContainerSpec &spec
   const ImageState &img = *s.image.state();
   prepared->linker.reset(wasmtime_component_linker_new(img.engine.state()->raw()));
   if (s.wasi) {
-    if (auto r = check(wasmtime_component_linker_add_wasip2(prepared->linker.get()), ErrorCode::LinkError,
-                       "linking WASI");
+    if (auto r =
+            check(wasmtime_component_linker_add_wasip2(prepared->linker.get()), ErrorCode::LinkError, "linking WASI");
         !r) {
       return std::move(r).error();
     }
@@ -487,17 +482,16 @@ Result<std::shared_ptr<PreparedLinker>> prepare_linker(const ContainerSpec &spec
     return std::move(r).error();
   }
   if (prepared->needs_engine_stubs) {
-    if (auto r = check(wasmtime_component_linker_define_unknown_imports_as_traps(prepared->linker.get(),
-                                                                                   img.component.get()),
-                       ErrorCode::LinkError, "linking unknown imports as traps");
+    if (auto r = check(
+            wasmtime_component_linker_define_unknown_imports_as_traps(prepared->linker.get(), img.component.get()),
+            ErrorCode::LinkError, "linking unknown imports as traps");
         !r) {
       return std::move(r).error();
     }
   }
   if (!s.initializer) {
     tairitsu_instance_pre *pre = nullptr;
-    if (wasmtime_error_t *err =
-            tairitsu_instance_pre_new(prepared->linker.get(), img.component.get(), &pre)) {
+    if (wasmtime_error_t *err = tairitsu_instance_pre_new(prepared->linker.get(), img.component.get(), &pre)) {
       return take_error(err, ErrorCode::LinkError).with_context("linking the image's imports");
     }
     prepared->pre.reset(pre);
@@ -519,8 +513,7 @@ void replace_definition(std::vector<Definition> &list, Definition definition) {
 
 }  // namespace
 
-ContainerBuilder::ContainerBuilder(Image image)
-    : spec_(std::make_shared<detail::ContainerSpec>(std::move(image))) {}
+ContainerBuilder::ContainerBuilder(Image image) : spec_(std::make_shared<detail::ContainerSpec>(std::move(image))) {}
 ContainerBuilder::~ContainerBuilder() = default;
 ContainerBuilder::ContainerBuilder(const ContainerBuilder &) = default;
 ContainerBuilder &ContainerBuilder::operator=(const ContainerBuilder &) = default;
@@ -562,8 +555,7 @@ ContainerBuilder &ContainerBuilder::inherit_env() {
   mutable_spec()->inherit_env = true;
   return *this;
 }
-ContainerBuilder &ContainerBuilder::preopen(std::filesystem::path host_path, std::string guest_path,
-                                            DirAccess access) {
+ContainerBuilder &ContainerBuilder::preopen(std::filesystem::path host_path, std::string guest_path, DirAccess access) {
   mutable_spec()->preopens.push_back({std::move(host_path), std::move(guest_path), access});
   return *this;
 }
@@ -591,23 +583,20 @@ ContainerBuilder &ContainerBuilder::define_function(std::string full_name, HostF
 ContainerBuilder &ContainerBuilder::define_function(std::string full_name, HostFunction function,
                                                     detail::FastHost fast) {
   auto [iface, item] = detail::split_item_name(full_name);
-  replace_definition(mutable_spec()->functions, detail::HostFunctionDef{std::move(full_name), std::move(iface),
-                                                                        std::move(item), std::move(function),
-                                                                        std::move(fast)});
+  replace_definition(mutable_spec()->functions,
+                     detail::HostFunctionDef{std::move(full_name), std::move(iface), std::move(item),
+                                             std::move(function), std::move(fast)});
   return *this;
 }
-ContainerBuilder &ContainerBuilder::define_text_function(std::string full_name,
-                                                         TextHostFunction function,
+ContainerBuilder &ContainerBuilder::define_text_function(std::string full_name, TextHostFunction function,
                                                          TextFormat format) {
   std::string name = full_name;
   return define_function(
       std::move(full_name),
-      [name, format, function = std::move(function)](
-          HostContext &ctx, std::span<const Value> args) -> Result<Value> {
+      [name, format, function = std::move(function)](HostContext &ctx, std::span<const Value> args) -> Result<Value> {
         const FunctionType *type = ctx.function_type();
         if (!type) {
-          return Error(ErrorCode::LinkError,
-                       "'" + name + "' is not imported by the image, so its type is unknown");
+          return Error(ErrorCode::LinkError, "'" + name + "' is not imported by the image, so its type is unknown");
         }
         auto text = print_arguments(args, type->params, format, {.resources = ctx.text_handles()});
         if (!text) {
@@ -624,32 +613,34 @@ ContainerBuilder &ContainerBuilder::define_text_function(std::string full_name,
         limits.resources = ctx.text_handles();
         auto value = parse_value(*answer, *type->result, format, limits);
         if (!value) {
-          return Error(ErrorCode::TypeMismatch,
-                       "the result '" + *answer + "' is not a " + type->result->to_string() +
-                           " (" + value.error().message() + ")");
+          return Error(ErrorCode::TypeMismatch, "the result '" + *answer + "' is not a " + type->result->to_string() +
+                                                    " (" + value.error().message() + ")");
         }
         return value;
       });
 }
 
-ContainerBuilder &ContainerBuilder::define_resource(std::string full_name,
-                                                    ResourceDestructor destructor) {
+ContainerBuilder &ContainerBuilder::define_resource(std::string full_name, ResourceDestructor destructor) {
   auto [iface, item] = detail::split_item_name(full_name);
-  replace_definition(mutable_spec()->resources,
-                     detail::HostResourceDef{std::move(full_name), std::move(iface), std::move(item),
-                                             std::move(destructor), detail::next_resource_type_id.fetch_add(1), {}});
+  replace_definition(mutable_spec()->resources, detail::HostResourceDef{std::move(full_name),
+                                                                        std::move(iface),
+                                                                        std::move(item),
+                                                                        std::move(destructor),
+                                                                        detail::next_resource_type_id.fetch_add(1),
+                                                                        {}});
   return *this;
 }
 ContainerBuilder &ContainerBuilder::define_resource_alias(std::string full_name, std::string existing) {
   auto [iface, item] = detail::split_item_name(full_name);
-  replace_definition(mutable_spec()->resources, detail::HostResourceDef{std::move(full_name), std::move(iface),
-                                                                        std::move(item), {}, 0, std::move(existing)});
+  replace_definition(
+      mutable_spec()->resources,
+      detail::HostResourceDef{std::move(full_name), std::move(iface), std::move(item), {}, 0, std::move(existing)});
   return *this;
 }
 ContainerBuilder &ContainerBuilder::define_module(std::string full_name, CoreModule module) {
   auto [iface, item] = detail::split_item_name(full_name);
-  replace_definition(mutable_spec()->modules, detail::HostModuleDef{std::move(full_name), std::move(iface),
-                                                                    std::move(item), std::move(module)});
+  replace_definition(mutable_spec()->modules,
+                     detail::HostModuleDef{std::move(full_name), std::move(iface), std::move(item), std::move(module)});
   return *this;
 }
 ContainerBuilder &ContainerBuilder::define_instance(std::string name, Container &source) {
@@ -693,9 +684,7 @@ ContainerBuilder &ContainerBuilder::limits(Limits limits) {
 Result<Container> ContainerBuilder::build() const {
   const detail::ContainerSpec &spec = *spec_;
   std::string name = spec.name.empty() ? spec.image.digest().substr(7, 12) : spec.name;
-  auto context = [&](std::string_view what) {
-    return std::string(what) + " container '" + name + "'";
-  };
+  auto context = [&](std::string_view what) { return std::string(what) + " container '" + name + "'"; };
 
   auto core = std::make_unique<detail::ContainerCore>();
   core->spec = spec_;
@@ -716,7 +705,8 @@ Result<Container> ContainerBuilder::build() const {
     if (missing.empty()) {
       return error;
     }
-    return Error(ErrorCode::LinkError, error.message() + "\nthe image imports what the host does not provide:" + missing);
+    return Error(ErrorCode::LinkError,
+                 error.message() + "\nthe image imports what the host does not provide:" + missing);
   }
   return Container(std::move(core));
 }

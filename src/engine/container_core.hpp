@@ -217,8 +217,8 @@ struct ContainerCore {
   Result<void> instantiate();
   /// Calls a function of the instance: on the current stack, or, when the
   /// engine is concurrent, on a fiber whose guest may suspend (waited for).
-  wasmtime_error_t *call(const wasmtime_component_func_t *func, const wasmtime_component_val_t *args,
-                         std::size_t nargs, wasmtime_component_val_t *results, std::size_t nresults);
+  wasmtime_error_t *call(const wasmtime_component_func_t *func, const wasmtime_component_val_t *args, std::size_t nargs,
+                         wasmtime_component_val_t *results, std::size_t nresults);
   /// Sets fuel and the deadline before entering the guest: those the limits
   /// set, and with `unlimited_too` (when the store is made) the unlimited
   /// ones too, which no call can use up (2^62 units or ticks) and so are
@@ -251,15 +251,12 @@ struct ContainerCore {
   }
 };
 
-
 /// Polls a future of the store's own work until it is done, then deletes it.
 /// Host functions answer synchronously, so nothing else could wake it.
 void wait(wasmtime_call_future_t *future);
 
 /// "calling 'name'": how errors of a call to an export begin.
-inline std::string calling(std::string_view export_name) {
-  return "calling '" + std::string(export_name) + "'";
-}
+inline std::string calling(std::string_view export_name) { return "calling '" + std::string(export_name) + "'"; }
 
 /// Turns a C API error into a failed result with context, or success when null.
 Result<void> check(wasmtime_error_t *error, ErrorCode code, std::string_view what);
@@ -271,7 +268,6 @@ Result<const HostResourceDef *> resource_target(const ContainerSpec &spec, const
 /// Every import of the spec's image that neither WASI (when linked) nor the
 /// host's definitions provide.
 std::vector<const WorldItem *> missing_imports(const ContainerSpec &spec);
-
 
 /// Builds the WASI configuration of a spec; fails when a preopened directory cannot be opened.
 Result<wasi_config_t *> make_wasi_config(const ContainerSpec &spec, ContainerCore &core);

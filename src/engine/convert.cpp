@@ -11,9 +11,7 @@ namespace {
 
 std::string name_of(const wasm_name_t &name) { return std::string(name.data, name.size); }
 
-void set_name(wasm_name_t &out, std::string_view text) {
-  wasm_name_new(&out, text.size(), text.data());
-}
+void set_name(wasm_name_t &out, std::string_view text) { wasm_name_new(&out, text.size(), text.data()); }
 
 // Takes ownership of a valtype written by the C API and converts it.
 Type take_type(wasmtime_component_valtype_t &raw, const ResourceNames &names) {
@@ -22,8 +20,7 @@ Type take_type(wasmtime_component_valtype_t &raw, const ResourceNames &names) {
   return t;
 }
 
-std::optional<Type> take_optional_type(bool present, wasmtime_component_valtype_t &raw,
-                                       const ResourceNames &names) {
+std::optional<Type> take_optional_type(bool present, wasmtime_component_valtype_t &raw, const ResourceNames &names) {
   if (!present) {
     return std::nullopt;
   }
@@ -33,8 +30,7 @@ std::optional<Type> take_optional_type(bool present, wasmtime_component_valtype_
 }  // namespace
 
 void ResourceNames::add(const wasmtime_component_resource_type_t *type, std::string name) {
-  names_.emplace_back(ResourceTypePtr(wasmtime_component_resource_type_clone(type)),
-                      std::move(name));
+  names_.emplace_back(ResourceTypePtr(wasmtime_component_resource_type_clone(type)), std::move(name));
 }
 
 std::string ResourceNames::name_of(const wasmtime_component_resource_type_t *type) const {
@@ -92,8 +88,7 @@ Type type_from_capi(const wasmtime_component_valtype_t &type, const ResourceName
         const char *name = nullptr;
         std::size_t len = 0;
         bool has_payload = false;
-        wasmtime_component_variant_type_case_nth(type.of.variant, i, &name, &len, &has_payload,
-                                                 &inner);
+        wasmtime_component_variant_type_case_nth(type.of.variant, i, &name, &len, &has_payload, &inner);
         cases.push_back({std::string(name, len), take_optional_type(has_payload, inner, names)});
       }
       return Type::variant(std::move(cases));
@@ -126,10 +121,8 @@ Type type_from_capi(const wasmtime_component_valtype_t &type, const ResourceName
       auto ok_type = take_optional_type(has_ok, inner, names);
       return Type::result(std::move(ok_type), take_optional_type(has_err, err, names));
     }
-    case WASMTIME_COMPONENT_VALTYPE_OWN:
-      return Type::own(names.name_of(type.of.own));
-    case WASMTIME_COMPONENT_VALTYPE_BORROW:
-      return Type::borrow(names.name_of(type.of.borrow));
+    case WASMTIME_COMPONENT_VALTYPE_OWN: return Type::own(names.name_of(type.of.own));
+    case WASMTIME_COMPONENT_VALTYPE_BORROW: return Type::borrow(names.name_of(type.of.borrow));
     case WASMTIME_COMPONENT_VALTYPE_MAP: {
       wasmtime_component_valtype_t value;
       wasmtime_component_map_type_key(type.of.map, &inner);
@@ -146,13 +139,11 @@ Type type_from_capi(const wasmtime_component_valtype_t &type, const ResourceName
       return Type::stream(take_optional_type(has, inner, names));
     }
     case WASMTIME_COMPONENT_VALTYPE_ERROR_CONTEXT:
-    default:
-      return Type::error_context();
+    default: return Type::error_context();
   }
 }
 
-FunctionType function_type_from_capi(const wasmtime_component_func_type_t *type,
-                                     const ResourceNames &names) {
+FunctionType function_type_from_capi(const wasmtime_component_func_type_t *type, const ResourceNames &names) {
   FunctionType out;
   out.is_async = wasmtime_component_func_type_async(type);
   std::size_t n = wasmtime_component_func_type_param_count(type);
@@ -207,8 +198,8 @@ std::optional<Unencodable> find_unencodable(const Value &value) {
       return std::nullopt;
     case TypeKind::Char:
       if (!valid_char(value.as_char())) {
-        return Unencodable{"", "char U+" + std::to_string(static_cast<uint32_t>(value.as_char())) +
-                                   " is not a Unicode scalar value"};
+        return Unencodable{
+            "", "char U+" + std::to_string(static_cast<uint32_t>(value.as_char())) + " is not a Unicode scalar value"};
       }
       return std::nullopt;
     case TypeKind::List:
@@ -265,17 +256,50 @@ std::optional<std::string> check_encodable(const Value &value, std::string_view 
 
 void value_to_capi(const Value &value, wasmtime_component_val_t &out) {
   switch (value.kind()) {
-    case TypeKind::Bool: out.kind = WASMTIME_COMPONENT_BOOL; out.of.boolean = value.as_bool(); return;
-    case TypeKind::S8: out.kind = WASMTIME_COMPONENT_S8; out.of.s8 = value.as_s8(); return;
-    case TypeKind::U8: out.kind = WASMTIME_COMPONENT_U8; out.of.u8 = value.as_u8(); return;
-    case TypeKind::S16: out.kind = WASMTIME_COMPONENT_S16; out.of.s16 = value.as_s16(); return;
-    case TypeKind::U16: out.kind = WASMTIME_COMPONENT_U16; out.of.u16 = value.as_u16(); return;
-    case TypeKind::S32: out.kind = WASMTIME_COMPONENT_S32; out.of.s32 = value.as_s32(); return;
-    case TypeKind::U32: out.kind = WASMTIME_COMPONENT_U32; out.of.u32 = value.as_u32(); return;
-    case TypeKind::S64: out.kind = WASMTIME_COMPONENT_S64; out.of.s64 = value.as_s64(); return;
-    case TypeKind::U64: out.kind = WASMTIME_COMPONENT_U64; out.of.u64 = value.as_u64(); return;
-    case TypeKind::F32: out.kind = WASMTIME_COMPONENT_F32; out.of.f32 = value.as_f32(); return;
-    case TypeKind::F64: out.kind = WASMTIME_COMPONENT_F64; out.of.f64 = value.as_f64(); return;
+    case TypeKind::Bool:
+      out.kind = WASMTIME_COMPONENT_BOOL;
+      out.of.boolean = value.as_bool();
+      return;
+    case TypeKind::S8:
+      out.kind = WASMTIME_COMPONENT_S8;
+      out.of.s8 = value.as_s8();
+      return;
+    case TypeKind::U8:
+      out.kind = WASMTIME_COMPONENT_U8;
+      out.of.u8 = value.as_u8();
+      return;
+    case TypeKind::S16:
+      out.kind = WASMTIME_COMPONENT_S16;
+      out.of.s16 = value.as_s16();
+      return;
+    case TypeKind::U16:
+      out.kind = WASMTIME_COMPONENT_U16;
+      out.of.u16 = value.as_u16();
+      return;
+    case TypeKind::S32:
+      out.kind = WASMTIME_COMPONENT_S32;
+      out.of.s32 = value.as_s32();
+      return;
+    case TypeKind::U32:
+      out.kind = WASMTIME_COMPONENT_U32;
+      out.of.u32 = value.as_u32();
+      return;
+    case TypeKind::S64:
+      out.kind = WASMTIME_COMPONENT_S64;
+      out.of.s64 = value.as_s64();
+      return;
+    case TypeKind::U64:
+      out.kind = WASMTIME_COMPONENT_U64;
+      out.of.u64 = value.as_u64();
+      return;
+    case TypeKind::F32:
+      out.kind = WASMTIME_COMPONENT_F32;
+      out.of.f32 = value.as_f32();
+      return;
+    case TypeKind::F64:
+      out.kind = WASMTIME_COMPONENT_F64;
+      out.of.f64 = value.as_f64();
+      return;
     case TypeKind::Char:
       out.kind = WASMTIME_COMPONENT_CHAR;
       out.of.character = static_cast<uint32_t>(value.as_char());
@@ -381,10 +405,8 @@ void value_to_capi(const Value &value, wasmtime_component_val_t &out) {
   }
 }
 
-Result<Value> value_from_capi(const wasmtime_component_val_t &value,
-                              const std::shared_ptr<const StoreLink> &store) {
-  auto items_of = [&store](const wasmtime_component_val_t *data,
-                     std::size_t n) -> Result<std::vector<Value>> {
+Result<Value> value_from_capi(const wasmtime_component_val_t &value, const std::shared_ptr<const StoreLink> &store) {
+  auto items_of = [&store](const wasmtime_component_val_t *data, std::size_t n) -> Result<std::vector<Value>> {
     std::vector<Value> items;
     items.reserve(n);
     for (std::size_t i = 0; i < n; ++i) {
@@ -466,8 +488,7 @@ Result<Value> value_from_capi(const wasmtime_component_val_t &value,
       if (!payload) {
         return std::move(payload).error();
       }
-      return value.of.result.is_ok ? Value::ok(std::move(*payload))
-                                   : Value::err(std::move(*payload));
+      return value.of.result.is_ok ? Value::ok(std::move(*payload)) : Value::err(std::move(*payload));
     }
     case WASMTIME_COMPONENT_FLAGS: {
       std::vector<std::string> names;
@@ -492,18 +513,15 @@ Result<Value> value_from_capi(const wasmtime_component_val_t &value,
       return Value::map(std::move(entries));
     }
     case WASMTIME_COMPONENT_RESOURCE:
-      return Value::resource(
-          make_resource_handle(wasmtime_component_resource_any_clone(value.of.resource), store));
+      return Value::resource(make_resource_handle(wasmtime_component_resource_any_clone(value.of.resource), store));
     default:
-      return Error(ErrorCode::Unsupported, "a value of kind " + std::to_string(value.kind) +
-                                               " cannot be represented by the C API");
+      return Error(ErrorCode::Unsupported,
+                   "a value of kind " + std::to_string(value.kind) + " cannot be represented by the C API");
   }
 }
 
-std::string mismatch_message(std::string_view what, const Value &value, const Type &type,
-                             const std::string &path) {
-  std::string out = std::string(what) + ": expected " + type.to_string() + ", found " +
-                    value.to_string();
+std::string mismatch_message(std::string_view what, const Value &value, const Type &type, const std::string &path) {
+  std::string out = std::string(what) + ": expected " + type.to_string() + ", found " + value.to_string();
   if (!path.empty()) {
     out += " (mismatch at " + path + ")";
   }

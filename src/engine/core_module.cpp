@@ -18,11 +18,12 @@ Result<CoreModule> CoreModule::load(std::span<const std::byte> bytes, const Engi
     case detail::BinaryKind::Unknown: return Error(ErrorCode::InvalidInput, detail::describe_start(bytes));
   }
   wasmtime_module_t *raw = nullptr;
-  if (wasmtime_error_t *err = wasmtime_module_new(engine.state()->raw(), reinterpret_cast<const uint8_t *>(bytes.data()),
-                                                  bytes.size(), &raw)) {
+  if (wasmtime_error_t *err = wasmtime_module_new(
+          engine.state()->raw(), reinterpret_cast<const uint8_t *>(bytes.data()), bytes.size(), &raw)) {
     return detail::take_error(err, ErrorCode::InvalidInput).with_context("compiling core module");
   }
-  return CoreModule(std::make_shared<const detail::CoreModuleState>(detail::CoreModuleState{engine, detail::ModulePtr(raw)}));
+  return CoreModule(
+      std::make_shared<const detail::CoreModuleState>(detail::CoreModuleState{engine, detail::ModulePtr(raw)}));
 }
 
 Result<CoreModule> CoreModule::from_wat(std::string_view wat, const Engine &engine) {

@@ -76,8 +76,7 @@ Result<Engine> Engine::create(const EngineConfig &config) {
   wasmtime_config_consume_fuel_set(raw, config.fuel);
   wasmtime_config_epoch_interruption_set(raw, config.deadlines);
   wasmtime_config_parallel_compilation_set(raw, config.parallel_compilation);
-  wasmtime_config_cranelift_opt_level_set(raw, config.optimize ? WASMTIME_OPT_LEVEL_SPEED
-                                                               : WASMTIME_OPT_LEVEL_NONE);
+  wasmtime_config_cranelift_opt_level_set(raw, config.optimize ? WASMTIME_OPT_LEVEL_SPEED : WASMTIME_OPT_LEVEL_NONE);
   // Concurrency support costs every call a task's bookkeeping; it is on only
   // when async components (or the proposals built on it) are wanted.
   wasmtime_config_concurrency_support_set(raw, config.concurrent());

@@ -37,8 +37,7 @@ std::string readable_message(const std::string &raw) {
       pos = end == std::string::npos ? rest.size() : end + 1;
       // Numbered causes look like "0: message"; a single cause has no number.
       std::size_t colon = line.find(": ");
-      if (colon != std::string::npos && colon > 0 &&
-          line.find_first_not_of("0123456789") == colon) {
+      if (colon != std::string::npos && colon > 0 && line.find_first_not_of("0123456789") == colon) {
         line = line.substr(colon + 2);
       }
       if (!line.empty() && line.rfind("error while executing at wasm backtrace", 0) != 0 &&
@@ -58,9 +57,7 @@ std::string readable_message(const std::string &raw) {
   return out;
 }
 
-std::string frame_name(const wasm_name_t *name) {
-  return name ? std::string(name->data, name->size) : std::string();
-}
+std::string frame_name(const wasm_name_t *name) { return name ? std::string(name->data, name->size) : std::string(); }
 
 }  // namespace
 
@@ -78,9 +75,8 @@ Error take_error(wasmtime_error_t *raw, ErrorCode code) {
   std::vector<Frame> frames;
   for (std::size_t i = 0; i < trace.size; ++i) {
     const wasm_frame_t *f = trace.data[i];
-    frames.push_back(Frame{frame_name(wasmtime_frame_module_name(f)),
-                           frame_name(wasmtime_frame_func_name(f)), wasm_frame_func_index(f),
-                           wasm_frame_module_offset(f)});
+    frames.push_back(Frame{frame_name(wasmtime_frame_module_name(f)), frame_name(wasmtime_frame_func_name(f)),
+                           wasm_frame_func_index(f), wasm_frame_module_offset(f)});
   }
   wasm_frame_vec_delete(&trace);
   out.with_backtrace(std::move(frames));
@@ -92,11 +88,9 @@ Error take_error(wasmtime_error_t *raw, ErrorCode code) {
   return out;
 }
 
-ResourceHandle make_resource_handle(wasmtime_component_resource_any_t *any,
-                                    std::shared_ptr<const StoreLink> store) {
+ResourceHandle make_resource_handle(wasmtime_component_resource_any_t *any, std::shared_ptr<const StoreLink> store) {
   static std::atomic<uint64_t> next_id{1};
-  return ResourceHandle(
-      std::make_shared<EngineResourceSlot>(any, next_id.fetch_add(1), std::move(store)));
+  return ResourceHandle(std::make_shared<EngineResourceSlot>(any, next_id.fetch_add(1), std::move(store)));
 }
 
 Result<void> EngineResourceSlot::drop() {
@@ -107,8 +101,7 @@ Result<void> EngineResourceSlot::drop() {
     return Error(ErrorCode::InvalidInput, "the resource handle was already dropped");
   }
   if (!store || !store->context) {
-    return Error(ErrorCode::InvalidInput,
-                 "the container that made this resource handle has stopped");
+    return Error(ErrorCode::InvalidInput, "the container that made this resource handle has stopped");
   }
   if (wasmtime_error_t *err = store->drop(any)) {
     return take_error(err, ErrorCode::Trap).with_context("dropping a resource");
@@ -142,8 +135,7 @@ wasmtime_error_t *release_borrows(const Value &value) {
       return nullptr;
     case TypeKind::Variant:
     case TypeKind::Option:
-    case TypeKind::Result:
-      return value.payload() ? release_borrows(*value.payload()) : nullptr;
+    case TypeKind::Result: return value.payload() ? release_borrows(*value.payload()) : nullptr;
     default: return nullptr;
   }
 }

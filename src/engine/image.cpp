@@ -39,10 +39,9 @@ namespace {
 // Walks the items of a component type (imports or exports) and their
 // interface members, in order.
 template <typename Visit>
-void walk_items(const wasmtime_component_type_t *type, const wasm_engine_t *engine, bool imports,
-                Visit &&visit) {
-  std::size_t n = imports ? wasmtime_component_type_import_count(type, engine)
-                          : wasmtime_component_type_export_count(type, engine);
+void walk_items(const wasmtime_component_type_t *type, const wasm_engine_t *engine, bool imports, Visit &&visit) {
+  std::size_t n =
+      imports ? wasmtime_component_type_import_count(type, engine) : wasmtime_component_type_export_count(type, engine);
   for (std::size_t i = 0; i < n; ++i) {
     const char *name = nullptr;
     std::size_t len = 0;
@@ -69,12 +68,11 @@ void walk_items(const wasmtime_component_type_t *type, const wasm_engine_t *engi
   }
 }
 
-std::vector<WorldItem> reflect(const wasmtime_component_type_t *type, const wasm_engine_t *engine,
-                               bool imports, const ResourceNames &names) {
+std::vector<WorldItem> reflect(const wasmtime_component_type_t *type, const wasm_engine_t *engine, bool imports,
+                               const ResourceNames &names) {
   std::vector<WorldItem> out;
   walk_items(type, engine, imports,
-             [&](const std::string &iface, const std::string &name,
-                 const wasmtime_component_item_t &item) {
+             [&](const std::string &iface, const std::string &name, const wasmtime_component_item_t &item) {
                WorldItem w;
                w.interface_name = iface;
                w.item_name = name;
@@ -84,20 +82,11 @@ std::vector<WorldItem> reflect(const wasmtime_component_type_t *type, const wasm
                    w.kind = WorldItem::Kind::Function;
                    w.function = function_type_from_capi(item.of.component_func, names);
                    break;
-                 case WASMTIME_COMPONENT_ITEM_COMPONENT_INSTANCE:
-                   w.kind = WorldItem::Kind::Interface;
-                   break;
-                 case WASMTIME_COMPONENT_ITEM_RESOURCE:
-                   w.kind = WorldItem::Kind::Resource;
-                   break;
-                 case WASMTIME_COMPONENT_ITEM_MODULE:
-                   w.kind = WorldItem::Kind::Module;
-                   break;
-                 case WASMTIME_COMPONENT_ITEM_COMPONENT:
-                   w.kind = WorldItem::Kind::Component;
-                   break;
-                 default:
-                   return;  // types and core functions are not part of the calling surface
+                 case WASMTIME_COMPONENT_ITEM_COMPONENT_INSTANCE: w.kind = WorldItem::Kind::Interface; break;
+                 case WASMTIME_COMPONENT_ITEM_RESOURCE: w.kind = WorldItem::Kind::Resource; break;
+                 case WASMTIME_COMPONENT_ITEM_MODULE: w.kind = WorldItem::Kind::Module; break;
+                 case WASMTIME_COMPONENT_ITEM_COMPONENT: w.kind = WorldItem::Kind::Component; break;
+                 default: return;  // types and core functions are not part of the calling surface
                }
                out.push_back(std::move(w));
              });
@@ -114,16 +103,16 @@ BinaryKind classify(std::span<const std::byte> bytes) {
   if (has_prefix(bytes, std::string_view("\0asm\x01\0\0\0", 8))) {
     return BinaryKind::CoreModule;
   }
-  if (has_prefix(bytes, std::string_view("\0asm", 4)) && bytes.size() >= 8 &&
-      bytes[6] == std::byte{1}) {
+  if (has_prefix(bytes, std::string_view("\0asm", 4)) && bytes.size() >= 8 && bytes[6] == std::byte{1}) {
     return BinaryKind::Component;
   }
-  if (has_prefix(bytes, "\x7f" "ELF")) {
+  if (has_prefix(bytes,
+                 "\x7f"
+                 "ELF")) {
     return BinaryKind::Precompiled;
   }
   auto first = std::find_if(bytes.begin(), bytes.end(), [](std::byte b) {
-    return !(b == std::byte{' '} || b == std::byte{'\n'} || b == std::byte{'\t'} ||
-             b == std::byte{'\r'});
+    return !(b == std::byte{' '} || b == std::byte{'\n'} || b == std::byte{'\t'} || b == std::byte{'\r'});
   });
   if (first != bytes.end() && (*first == std::byte{'('} || *first == std::byte{';'})) {
     return BinaryKind::Text;
@@ -140,8 +129,8 @@ std::string describe_start(std::span<const std::byte> bytes) {
   }
   if (has_prefix(bytes, std::string_view("\0asm", 4))) {
     auto byte = [&](std::size_t i) { return std::to_integer<unsigned>(bytes[i]); };
-    return "the WebAssembly header has version " + std::to_string(byte(4) | byte(5) << 8) +
-           " and layer " + std::to_string(byte(6) | byte(7) << 8) +
+    return "the WebAssembly header has version " + std::to_string(byte(4) | byte(5) << 8) + " and layer " +
+           std::to_string(byte(6) | byte(7) << 8) +
            ", which this engine does not know (core modules are version 1 layer 0, components "
            "layer 1)";
   }
@@ -150,18 +139,16 @@ std::string describe_start(std::span<const std::byte> bytes) {
 
 namespace {
 
-Result<Image> compile_component(const Engine &engine, std::vector<std::byte> bytes,
-                                ImageSource source) {
+Result<Image> compile_component(const Engine &engine, std::vector<std::byte> bytes, ImageSource source) {
   wasmtime_component_t *raw = nullptr;
-  wasmtime_error_t *err = wasmtime_component_new(
-      engine.state()->raw(), reinterpret_cast<const uint8_t *>(bytes.data()), bytes.size(), &raw);
+  wasmtime_error_t *err = wasmtime_component_new(engine.state()->raw(), reinterpret_cast<const uint8_t *>(bytes.data()),
+                                                 bytes.size(), &raw);
   if (err) {
     return take_error(err, ErrorCode::InvalidInput).with_context("compiling component");
   }
   std::string digest = sha256_digest(bytes);
   std::size_t size = bytes.size();
-  return ImageState::make(engine, ComponentPtr(raw), source, std::move(bytes), std::move(digest),
-                          size);
+  return ImageState::make(engine, ComponentPtr(raw), source, std::move(bytes), std::move(digest), size);
 }
 
 std::vector<std::byte> to_vector(std::span<const std::byte> bytes) {
@@ -183,8 +170,7 @@ Result<Image> ImageState::make(const Engine &engine, ComponentPtr component, Ima
   // Resource names first, so that signatures can name own<T> and borrow<T>.
   for (bool imports : {true, false}) {
     walk_items(type.get(), raw_engine, imports,
-               [&](const std::string &, const std::string &name,
-                   const wasmtime_component_item_t &item) {
+               [&](const std::string &, const std::string &name, const wasmtime_component_item_t &item) {
                  if (item.kind == WASMTIME_COMPONENT_ITEM_RESOURCE) {
                    state->resources.add(item.of.resource, name);
                  }
@@ -199,19 +185,18 @@ Result<Image> ImageState::make(const Engine &engine, ComponentPtr component, Ima
     }
     ExportIndexPtr parent;
     if (!item.interface_name.empty()) {
-      parent.reset(wasmtime_component_get_export_index(component.get(), nullptr,
-                                                       item.interface_name.data(),
+      parent.reset(wasmtime_component_get_export_index(component.get(), nullptr, item.interface_name.data(),
                                                        item.interface_name.size()));
     }
-    ExportIndexPtr index(wasmtime_component_get_export_index(
-        component.get(), parent.get(), item.item_name.data(), item.item_name.size()));
+    ExportIndexPtr index(wasmtime_component_get_export_index(component.get(), parent.get(), item.item_name.data(),
+                                                             item.item_name.size()));
     if (index) {
       bool scalars = std::all_of(item.function->params.begin(), item.function->params.end(),
                                  [](const Param &p) { return p.type.kind() <= TypeKind::F64; });
       std::size_t ordinal = state->functions.size();
-      state->functions.emplace(
-          item.name, ExportedFunction{&item, std::move(index), item.function->contains_async_value(),
-                                      scalars, scalar_signature(*item.function), ordinal});
+      state->functions.emplace(item.name,
+                               ExportedFunction{&item, std::move(index), item.function->contains_async_value(), scalars,
+                                                scalar_signature(*item.function), ordinal});
     }
   }
   state->component = std::move(component);
@@ -226,8 +211,7 @@ Result<Image> Image::load(std::span<const std::byte> bytes, const Engine &engine
     case detail::BinaryKind::CoreModule: return from_core_module(bytes, engine);
     case detail::BinaryKind::Precompiled: return Error(ErrorCode::InvalidInput, detail::kPrecompiledRefused);
     case detail::BinaryKind::Text:
-      return from_wat(std::string_view(reinterpret_cast<const char *>(bytes.data()), bytes.size()),
-                      engine);
+      return from_wat(std::string_view(reinterpret_cast<const char *>(bytes.data()), bytes.size()), engine);
     case detail::BinaryKind::Unknown: break;
   }
   return Error(ErrorCode::InvalidInput, detail::describe_start(bytes));
@@ -253,26 +237,23 @@ Result<Image> Image::from_component(std::span<const std::byte> bytes, const Engi
       return Error(ErrorCode::InvalidInput,
                    "this is a core WebAssembly module, not a component; load it with "
                    "Image::from_core_module to wrap it with the WASI preview1 adapter");
-    case detail::BinaryKind::Precompiled:
-      return Error(ErrorCode::InvalidInput, detail::kPrecompiledRefused);
-    default:
-      return Error(ErrorCode::InvalidInput, detail::describe_start(bytes));
+    case detail::BinaryKind::Precompiled: return Error(ErrorCode::InvalidInput, detail::kPrecompiledRefused);
+    default: return Error(ErrorCode::InvalidInput, detail::describe_start(bytes));
   }
 }
 
 Result<AdaptedModule> adapt_core_module(std::span<const std::byte> bytes) {
   auto kind = detail::classify(bytes);
   if (kind == detail::BinaryKind::Component) {
-    return Error(ErrorCode::InvalidInput,
-                 "this is a component, not a core module; load it with Image::from_component");
+    return Error(ErrorCode::InvalidInput, "this is a component, not a core module; load it with Image::from_component");
   }
   if (kind != detail::BinaryKind::CoreModule) {
     return Error(ErrorCode::InvalidInput, detail::describe_start(bytes));
   }
   const auto *data = reinterpret_cast<const uint8_t *>(bytes.data());
   static constexpr std::string_view start = "_start";
-  int32_t is_command = tairitsu_core_module_exports(
-      data, bytes.size(), reinterpret_cast<const uint8_t *>(start.data()), start.size());
+  int32_t is_command =
+      tairitsu_core_module_exports(data, bytes.size(), reinterpret_cast<const uint8_t *>(start.data()), start.size());
   if (is_command < 0) {
     return Error(ErrorCode::InvalidInput, "the core module cannot be parsed");
   }
@@ -281,8 +262,7 @@ Result<AdaptedModule> adapt_core_module(std::span<const std::byte> bytes) {
   if (tairitsu_componentize(data, bytes.size(), is_command, &out, &error) != 0) {
     std::string message(reinterpret_cast<const char *>(error.data), error.len);
     tairitsu_bytes_free(&error);
-    return Error(ErrorCode::InvalidInput,
-                 "wrapping the core module with the WASI preview1 adapter: " + message);
+    return Error(ErrorCode::InvalidInput, "wrapping the core module with the WASI preview1 adapter: " + message);
   }
   AdaptedModule adapted;
   adapted.component.assign(reinterpret_cast<const std::byte *>(out.data),
@@ -297,9 +277,8 @@ Result<Image> Image::from_core_module(std::span<const std::byte> bytes, const En
   if (!adapted) {
     return std::move(adapted).error();
   }
-  return detail::compile_component(
-      engine, std::move(adapted->component),
-      adapted->is_command ? ImageSource::CoreCommand : ImageSource::CoreReactor);
+  return detail::compile_component(engine, std::move(adapted->component),
+                                   adapted->is_command ? ImageSource::CoreCommand : ImageSource::CoreReactor);
 }
 
 namespace detail {
@@ -329,22 +308,21 @@ Result<Image> Image::from_precompiled(std::span<const std::byte> artifact, const
                                       std::optional<std::string> digest) {
   if (detail::classify(artifact) != detail::BinaryKind::Precompiled) {
     return Error(ErrorCode::InvalidInput,
-                 artifact.empty() ? "the artifact is empty"
-                                  : "this is not a precompiled artifact (no ELF header)");
+                 artifact.empty() ? "the artifact is empty" : "this is not a precompiled artifact (no ELF header)");
   }
   wasmtime_component_t *raw = nullptr;
   wasmtime_error_t *err = wasmtime_component_deserialize(
-      engine.state()->raw(), reinterpret_cast<const uint8_t *>(artifact.data()), artifact.size(),
-      &raw);
+      engine.state()->raw(), reinterpret_cast<const uint8_t *>(artifact.data()), artifact.size(), &raw);
   if (err) {
     return detail::take_error(err, ErrorCode::InvalidInput)
-        .with_context("loading a precompiled artifact (it must come from this Tairitsu build "
-                      "with engine configuration '" +
-                      engine.config().fingerprint() + "')");
+        .with_context(
+            "loading a precompiled artifact (it must come from this Tairitsu build "
+            "with engine configuration '" +
+            engine.config().fingerprint() + "')");
   }
   std::string d = digest ? *digest : detail::sha256_digest(artifact);
-  return detail::ImageState::make(engine, detail::ComponentPtr(raw), ImageSource::Precompiled, {},
-                                  std::move(d), artifact.size());
+  return detail::ImageState::make(engine, detail::ComponentPtr(raw), ImageSource::Precompiled, {}, std::move(d),
+                                  artifact.size());
 }
 
 Result<std::vector<std::byte>> Image::precompile() const {
@@ -387,8 +365,7 @@ Result<const WorldItem *> Image::find_export(std::string_view name) const {
     for (const WorldItem *m : matches) {
       list += "\n  " + m->name;
     }
-    return Error(ErrorCode::InvalidInput,
-                 "export name '" + std::string(name) + "' is ambiguous; it matches:" + list);
+    return Error(ErrorCode::InvalidInput, "export name '" + std::string(name) + "' is ambiguous; it matches:" + list);
   }
   std::string list;
   for (const auto &[full, fn] : state_->functions) {

@@ -26,9 +26,9 @@ struct ExportedFunction {
   ExportIndexPtr index;  ///< valid for every instance of the component
   /// Facts about the signature that every call would otherwise work out again.
   bool carries_async_values = false;
-  bool scalar_params = false;  ///< only numbers and bools: nothing to check beyond the kind
+  bool scalar_params = false;              ///< only numbers and bools: nothing to check beyond the kind
   std::optional<ScalarSignature> scalars;  ///< set when calls take the scalar path
-  std::size_t ordinal = 0;        ///< its place among the image's exported functions
+  std::size_t ordinal = 0;                 ///< its place among the image's exported functions
 };
 
 /// An imported item: a root function or a member of an imported interface.

@@ -110,8 +110,8 @@ std::optional<ScalarSignature> scalar_signature(const FunctionType &type) {
 }
 
 Result<void> call_scalar_bits(ContainerCore &core, const wasmtime_component_func_t &func,
-                              const ScalarSignature &signature, std::span<const uint64_t> args,
-                              uint64_t *result, std::string_view export_name) {
+                              const ScalarSignature &signature, std::span<const uint64_t> args, uint64_t *result,
+                              std::string_view export_name) {
   auto what = [&] { return calling(export_name); };
   // The fast path calls on the current stack, which a concurrent engine's
   // guest may need to suspend.
@@ -127,32 +127,27 @@ Result<void> call_scalar_bits(ContainerCore &core, const wasmtime_component_func
     tairitsu_flat out{};
     tairitsu_bytes none{nullptr, 0};
     auto called = core.enter(
-        [&] {
-          return tairitsu_fast_call(&func, core.context(), signature.fast_shape, flat.data(), &out,
-                                    &none);
-        },
+        [&] { return tairitsu_fast_call(&func, core.context(), signature.fast_shape, flat.data(), &out, &none); },
         what);
     std::memcpy(result, &out, sizeof *result);
     return called;
   }
   return core.enter(
       [&] {
-        return tairitsu_scalar_call(&func, core.context(), signature.params.data(), args.data(),
-                                    args.size(), result, signature.result ? 1 : 0, core.concurrent);
+        return tairitsu_scalar_call(&func, core.context(), signature.params.data(), args.data(), args.size(), result,
+                                    signature.result ? 1 : 0, core.concurrent);
       },
       what);
 }
 
-Result<Value> call_scalars(ContainerCore &core, const wasmtime_component_func_t &func,
-                           const ScalarSignature &signature, std::span<const Value> args,
-                           std::string_view export_name) {
+Result<Value> call_scalars(ContainerCore &core, const wasmtime_component_func_t &func, const ScalarSignature &signature,
+                           std::span<const Value> args, std::string_view export_name) {
   std::array<uint64_t, TAIRITSU_SCALAR_MAX_PARAMS> bits;
   for (std::size_t i = 0; i < args.size(); ++i) {
     bits[i] = bits_of(args[i], static_cast<TypeKind>(signature.params[i]));
   }
   uint64_t result = 0;
-  auto called = call_scalar_bits(core, func, signature, std::span(bits.data(), args.size()),
-                                 &result, export_name);
+  auto called = call_scalar_bits(core, func, signature, std::span(bits.data(), args.size()), &result, export_name);
   if (!called) {
     return std::move(called).error();
   }

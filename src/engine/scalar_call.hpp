@@ -21,12 +21,11 @@ std::optional<ScalarSignature> scalar_signature(const FunctionType &type);
 /// arguments (as `detail::to_bits` makes them; chars valid); the result's bits
 /// go to `result`. Errors as `Container::call`.
 Result<void> call_scalar_bits(ContainerCore &core, const wasmtime_component_func_t &func,
-                              const ScalarSignature &signature, std::span<const uint64_t> args,
-                              uint64_t *result, std::string_view export_name);
+                              const ScalarSignature &signature, std::span<const uint64_t> args, uint64_t *result,
+                              std::string_view export_name);
 
 /// The same with `Value`s (checked against the function's type already).
-Result<Value> call_scalars(ContainerCore &core, const wasmtime_component_func_t &func,
-                           const ScalarSignature &signature, std::span<const Value> args,
-                           std::string_view export_name);
+Result<Value> call_scalars(ContainerCore &core, const wasmtime_component_func_t &func, const ScalarSignature &signature,
+                           std::span<const Value> args, std::string_view export_name);
 
 }  // namespace tairitsu::detail

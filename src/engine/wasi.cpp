@@ -16,19 +16,32 @@ namespace {
 
 // The interfaces that Wasmtime's WASI preview 2 linker defines.
 constexpr std::string_view kWasiP2Interfaces[] = {
-    "wasi:io/error",           "wasi:io/poll",
-    "wasi:io/streams",         "wasi:clocks/wall-clock",
-    "wasi:clocks/monotonic-clock", "wasi:filesystem/types",
-    "wasi:filesystem/preopens", "wasi:random/random",
-    "wasi:random/insecure",    "wasi:random/insecure-seed",
-    "wasi:cli/exit",           "wasi:cli/environment",
-    "wasi:cli/stdin",          "wasi:cli/stdout",
-    "wasi:cli/stderr",         "wasi:cli/terminal-input",
-    "wasi:cli/terminal-output", "wasi:cli/terminal-stdin",
-    "wasi:cli/terminal-stdout", "wasi:cli/terminal-stderr",
-    "wasi:sockets/tcp",        "wasi:sockets/udp",
-    "wasi:sockets/udp-create-socket", "wasi:sockets/tcp-create-socket",
-    "wasi:sockets/instance-network", "wasi:sockets/network",
+    "wasi:io/error",
+    "wasi:io/poll",
+    "wasi:io/streams",
+    "wasi:clocks/wall-clock",
+    "wasi:clocks/monotonic-clock",
+    "wasi:filesystem/types",
+    "wasi:filesystem/preopens",
+    "wasi:random/random",
+    "wasi:random/insecure",
+    "wasi:random/insecure-seed",
+    "wasi:cli/exit",
+    "wasi:cli/environment",
+    "wasi:cli/stdin",
+    "wasi:cli/stdout",
+    "wasi:cli/stderr",
+    "wasi:cli/terminal-input",
+    "wasi:cli/terminal-output",
+    "wasi:cli/terminal-stdin",
+    "wasi:cli/terminal-stdout",
+    "wasi:cli/terminal-stderr",
+    "wasi:sockets/tcp",
+    "wasi:sockets/udp",
+    "wasi:sockets/udp-create-socket",
+    "wasi:sockets/tcp-create-socket",
+    "wasi:sockets/instance-network",
+    "wasi:sockets/network",
     "wasi:sockets/ip-name-lookup",
 };
 
@@ -122,8 +135,7 @@ Result<wasi_config_t *> make_wasi_config(const ContainerSpec &spec, ContainerCor
   for (const Preopen &p : spec.preopens) {
     if (!wasi_config_preopen_dir(config.get(), p.host_path.c_str(), p.guest_path.c_str(),
                                  p.access == DirAccess::ReadWrite)) {
-      return Error(ErrorCode::NotFound, "preopened directory '" + p.host_path.string() +
-                                            "' cannot be opened");
+      return Error(ErrorCode::NotFound, "preopened directory '" + p.host_path.string() + "' cannot be opened");
     }
   }
 
@@ -138,15 +150,14 @@ Result<wasi_config_t *> make_wasi_config(const ContainerSpec &spec, ContainerCor
   auto connect = [&](StdioMode mode, const std::shared_ptr<OutputBuffer> &buffer, bool is_stdout) {
     if (mode == StdioMode::Inherit && spec.limits.timeout) {
       (is_stdout ? wasi_config_set_stdout_custom : wasi_config_set_stderr_custom)(
-          config.get(), write_before_deadline,
-          new BoundedWriter{is_stdout ? STDOUT_FILENO : STDERR_FILENO, &core}, release_writer);
+          config.get(), write_before_deadline, new BoundedWriter{is_stdout ? STDOUT_FILENO : STDERR_FILENO, &core},
+          release_writer);
     } else if (mode == StdioMode::Inherit) {
-      is_stdout ? wasi_config_inherit_stdout(config.get())
-                : wasi_config_inherit_stderr(config.get());
+      is_stdout ? wasi_config_inherit_stdout(config.get()) : wasi_config_inherit_stderr(config.get());
     } else if (mode == StdioMode::Capture) {
       auto *keep = new std::shared_ptr<OutputBuffer>(buffer);
-      (is_stdout ? wasi_config_set_stdout_custom : wasi_config_set_stderr_custom)(
-          config.get(), write_to_shared_buffer, keep, release_buffer);
+      (is_stdout ? wasi_config_set_stdout_custom : wasi_config_set_stderr_custom)(config.get(), write_to_shared_buffer,
+                                                                                  keep, release_buffer);
     }
   };
   connect(spec.stdout_mode, core.stdout_buffer, true);

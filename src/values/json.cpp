@@ -21,9 +21,7 @@ namespace tairitsu::detail::json {
 namespace {
 
 // An option's payload whose JSON can itself be null needs the {"some": v} form.
-bool needs_some_wrapper(const Type &payload) {
-  return payload.kind() == TypeKind::Option;
-}
+bool needs_some_wrapper(const Type &payload) { return payload.kind() == TypeKind::Option; }
 
 class Reader {
  public:
@@ -63,8 +61,9 @@ class Reader {
   static std::string describe(const Type &type) {
     switch (type.kind()) {
       case TypeKind::Record: return "an object for " + type.to_string();
-      case TypeKind::List: case TypeKind::Tuple: case TypeKind::Flags:
-        return "an array for " + type.to_string();
+      case TypeKind::List:
+      case TypeKind::Tuple:
+      case TypeKind::Flags: return "an array for " + type.to_string();
       default: return type.to_string();
     }
   }
@@ -153,21 +152,47 @@ class Reader {
       }
       char e = s[p + 1];
       switch (e) {
-        case '"': out += '"'; p += 2; continue;
-        case '\\': out += '\\'; p += 2; continue;
-        case '/': out += '/'; p += 2; continue;
-        case 'b': out += '\b'; p += 2; continue;
-        case 'f': out += '\f'; p += 2; continue;
-        case 'n': out += '\n'; p += 2; continue;
-        case 'r': out += '\r'; p += 2; continue;
-        case 't': out += '\t'; p += 2; continue;
+        case '"':
+          out += '"';
+          p += 2;
+          continue;
+        case '\\':
+          out += '\\';
+          p += 2;
+          continue;
+        case '/':
+          out += '/';
+          p += 2;
+          continue;
+        case 'b':
+          out += '\b';
+          p += 2;
+          continue;
+        case 'f':
+          out += '\f';
+          p += 2;
+          continue;
+        case 'n':
+          out += '\n';
+          p += 2;
+          continue;
+        case 'r':
+          out += '\r';
+          p += 2;
+          continue;
+        case 't':
+          out += '\t';
+          p += 2;
+          continue;
         case 'u': {
           auto hex4 = [&](std::size_t at) -> std::optional<uint32_t> {
             if (at + 4 > s.size()) return std::nullopt;
             uint32_t v = 0;
             for (std::size_t i = at; i < at + 4; ++i) {
               char h = s[i];
-              int d = h >= '0' && h <= '9' ? h - '0' : (h | 0x20) >= 'a' && (h | 0x20) <= 'f' ? (h | 0x20) - 'a' + 10 : -1;
+              int d = h >= '0' && h <= '9'                     ? h - '0'
+                      : (h | 0x20) >= 'a' && (h | 0x20) <= 'f' ? (h | 0x20) - 'a' + 10
+                                                               : -1;
               if (d < 0) return std::nullopt;
               v = v * 16 + static_cast<uint32_t>(d);
             }
@@ -196,9 +221,7 @@ class Reader {
           p += len;
           continue;
         }
-        default:
-          c_.fail(p, std::string("invalid escape '\\") + e + "'");
-          return std::nullopt;
+        default: c_.fail(p, std::string("invalid escape '\\") + e + "'"); return std::nullopt;
       }
     }
     c_.set_pos(p);
@@ -233,8 +256,14 @@ class Reader {
         if (literal("true")) return Value::boolean(true);
         if (literal("false")) return Value::boolean(false);
         return expected(type);
-      case TypeKind::S8: case TypeKind::S16: case TypeKind::S32: case TypeKind::S64:
-      case TypeKind::U8: case TypeKind::U16: case TypeKind::U32: case TypeKind::U64: {
+      case TypeKind::S8:
+      case TypeKind::S16:
+      case TypeKind::S32:
+      case TypeKind::S64:
+      case TypeKind::U8:
+      case TypeKind::U16:
+      case TypeKind::U32:
+      case TypeKind::U64: {
         auto tok = number_token();
         if (!tok) return expected(type);
         auto v = parse_integer(*tok, type.kind());
@@ -244,7 +273,8 @@ class Reader {
         }
         return v;
       }
-      case TypeKind::F32: case TypeKind::F64: {
+      case TypeKind::F32:
+      case TypeKind::F64: {
         if (c_.peek() == '"') {
           std::size_t at = c_.pos();
           auto s = string_token();
@@ -276,7 +306,8 @@ class Reader {
         if (!s) return c_.failed() ? std::nullopt : expected(type);
         return Value::string(std::move(*s));
       }
-      case TypeKind::List: case TypeKind::Tuple: {
+      case TypeKind::List:
+      case TypeKind::Tuple: {
         if (c_.peek() != '[') return expected(type);
         std::vector<Value> items;
         bool is_list = type.kind() == TypeKind::List;
@@ -291,9 +322,8 @@ class Reader {
         });
         if (!ok) return std::nullopt;
         if (!is_list && items.size() != type.elements().size()) {
-          c_.fail(start, "expected " + std::to_string(type.elements().size()) +
-                             " elements for " + type.to_string() + ", found " +
-                             std::to_string(items.size()));
+          c_.fail(start, "expected " + std::to_string(type.elements().size()) + " elements for " + type.to_string() +
+                             ", found " + std::to_string(items.size()));
           return std::nullopt;
         }
         return is_list ? Value::list(std::move(items)) : Value::tuple(std::move(items));
@@ -367,12 +397,12 @@ class Reader {
         bool ok = sequence('[', ']', [&](std::size_t) {
           std::optional<Value> k, v;
           bool pair_ok = c_.peek() == '[' && sequence('[', ']', [&](std::size_t j) {
-            if (j > 1) return c_.fail_here("a map entry is a [key, value] pair");
-            auto x = value(j == 0 ? type.element() : type.map_value());
-            if (!x) return false;
-            (j == 0 ? k : v) = std::move(*x);
-            return true;
-          });
+                           if (j > 1) return c_.fail_here("a map entry is a [key, value] pair");
+                           auto x = value(j == 0 ? type.element() : type.map_value());
+                           if (!x) return false;
+                           (j == 0 ? k : v) = std::move(*x);
+                           return true;
+                         });
           if (!pair_ok || !k || !v) {
             return c_.failed() ? false : c_.fail_here("expected a [key, value] pair");
           }
@@ -394,8 +424,7 @@ class Reader {
         }
         return std::move(*handle);
       }
-      default:
-        return fail("values of type " + type.to_string() + " have no JSON form");
+      default: return fail("values of type " + type.to_string() + " have no JSON form");
     }
   }
 
@@ -403,8 +432,7 @@ class Reader {
   // allowed (outer optional) and the payload's type, or none for `null`.
   using KeyType = std::optional<std::optional<Type>>;
   template <typename TypeOf>
-  std::optional<std::pair<std::string, Value>> single_key_object(TypeOf &&type_of,
-                                                                 std::string_view keys) {
+  std::optional<std::pair<std::string, Value>> single_key_object(TypeOf &&type_of, std::string_view keys) {
     if (!c_.expect('{', "")) return std::nullopt;
     std::size_t at = c_.pos();
     auto key = string_token();
@@ -499,8 +527,7 @@ class Reader {
         "of a case of " + type.to_string());
     if (!inner) return std::nullopt;
     const NamedType *c = find_case(inner->first);
-    return c->type ? Value::variant(inner->first, std::move(inner->second))
-                   : Value::variant(inner->first);
+    return c->type ? Value::variant(inner->first, std::move(inner->second)) : Value::variant(inner->first);
   }
 
   Cursor c_;
@@ -553,10 +580,16 @@ class Writer {
     }
     switch (t.kind()) {
       case TypeKind::Bool: out_ += v.as_bool() ? "true" : "false"; return true;
-      case TypeKind::S8: case TypeKind::U8: case TypeKind::S16: case TypeKind::U16:
-      case TypeKind::S32: case TypeKind::U32: case TypeKind::S64: case TypeKind::U64:
-        return append_integer(out_, v);
-      case TypeKind::F32: case TypeKind::F64: {
+      case TypeKind::S8:
+      case TypeKind::U8:
+      case TypeKind::S16:
+      case TypeKind::U16:
+      case TypeKind::S32:
+      case TypeKind::U32:
+      case TypeKind::S64:
+      case TypeKind::U64: return append_integer(out_, v);
+      case TypeKind::F32:
+      case TypeKind::F64: {
         double d = t.kind() == TypeKind::F32 ? v.as_f32() : v.as_f64();
         std::string text = rust_float_text(d, t.kind() == TypeKind::F32);
         if (text == "nan" || text == "inf" || text == "-inf") {
@@ -573,7 +606,8 @@ class Writer {
         return true;
       }
       case TypeKind::String: write_string(out_, v.as_string()); return true;
-      case TypeKind::List: case TypeKind::Tuple: {
+      case TypeKind::List:
+      case TypeKind::Tuple: {
         auto items = v.items();
         if (t.kind() == TypeKind::Tuple && items.size() != t.elements().size()) return false;
         return array(items.size(), [&](std::size_t i) {
@@ -609,8 +643,7 @@ class Writer {
         return false;
       }
       case TypeKind::Enum:
-        if (std::find(t.names().begin(), t.names().end(), v.as_enum().name) == t.names().end())
-          return false;
+        if (std::find(t.names().begin(), t.names().end(), v.as_enum().name) == t.names().end()) return false;
         write_string(out_, v.as_enum().name);
         return true;
       case TypeKind::Flags: {
@@ -654,14 +687,11 @@ class Writer {
         const auto &entries = v.as_map().entries;
         return array(entries.size(), [&](std::size_t i) {
           return array(2, [&](std::size_t j) {
-            return j == 0 ? write(entries[i].first, t.element())
-                          : write(entries[i].second, t.map_value());
+            return j == 0 ? write(entries[i].first, t.element()) : write(entries[i].second, t.map_value());
           });
         });
       }
-      default:
-        unsupported_ = true;
-        return false;
+      default: unsupported_ = true; return false;
     }
   }
 
@@ -698,9 +728,13 @@ class Writer {
     return true;
   }
   template <typename F>
-  bool array(std::size_t n, F &&each) { return bracketed('[', ']', n, each); }
+  bool array(std::size_t n, F &&each) {
+    return bracketed('[', ']', n, each);
+  }
   template <typename F>
-  bool object(std::size_t n, F &&each) { return bracketed('{', '}', n, each); }
+  bool object(std::size_t n, F &&each) {
+    return bracketed('{', '}', n, each);
+  }
 
   bool pretty_;
   ResourceTable *resources_;
@@ -719,7 +753,6 @@ Result<std::string> write_value(const Value &value, const Type &type, PrintOptio
   }
   return w.take();
 }
-
 
 }  // namespace
 
@@ -758,12 +791,11 @@ Result<std::string> print(const Value &value, const Type &type, PrintOptions opt
   return write_value(value, type, options);
 }
 
-Result<std::string> print_params(std::span<const Value> values, std::span<const Param> params,
-                                 PrintOptions options) {
+Result<std::string> print_params(std::span<const Value> values, std::span<const Param> params, PrintOptions options) {
   std::vector<Type> elements;
   for (const Param &p : params) elements.push_back(p.type);
-  return write_value(Value::tuple(std::vector<Value>(values.begin(), values.end())),
-                     Type::tuple(elements), PrintOptions{false, options.resources});
+  return write_value(Value::tuple(std::vector<Value>(values.begin(), values.end())), Type::tuple(elements),
+                     PrintOptions{false, options.resources});
 }
 
 }  // namespace tairitsu::detail::json

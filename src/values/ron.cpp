@@ -119,7 +119,9 @@ class Reader {
     if (base != 10) p += 2;
     std::string digits;
     auto digit_value = [&](char ch) -> int {
-      int d = ch >= '0' && ch <= '9' ? ch - '0' : (ch | 0x20) >= 'a' && (ch | 0x20) <= 'f' ? (ch | 0x20) - 'a' + 10 : 99;
+      int d = ch >= '0' && ch <= '9'                     ? ch - '0'
+              : (ch | 0x20) >= 'a' && (ch | 0x20) <= 'f' ? (ch | 0x20) - 'a' + 10
+                                                         : 99;
       return d < base ? d : -1;
     };
     while (p < s.size() && (s[p] == '_' || digit_value(s[p]) >= 0)) {
@@ -140,11 +142,12 @@ class Reader {
       c_.fail(start, "'" + std::string(s.substr(0, p)) + "' is out of range for " + type.to_string());
       return std::nullopt;
     };
-    bool is_signed = type.kind() == TypeKind::S8 || type.kind() == TypeKind::S16 ||
-                     type.kind() == TypeKind::S32 || type.kind() == TypeKind::S64;
-    int bits = type.kind() == TypeKind::S8 || type.kind() == TypeKind::U8 ? 8
-             : type.kind() == TypeKind::S16 || type.kind() == TypeKind::U16 ? 16
-             : type.kind() == TypeKind::S32 || type.kind() == TypeKind::U32 ? 32 : 64;
+    bool is_signed = type.kind() == TypeKind::S8 || type.kind() == TypeKind::S16 || type.kind() == TypeKind::S32 ||
+                     type.kind() == TypeKind::S64;
+    int bits = type.kind() == TypeKind::S8 || type.kind() == TypeKind::U8     ? 8
+               : type.kind() == TypeKind::S16 || type.kind() == TypeKind::U16 ? 16
+               : type.kind() == TypeKind::S32 || type.kind() == TypeKind::U32 ? 32
+                                                                              : 64;
     if (is_signed) {
       unsigned __int128 limit = (static_cast<unsigned __int128>(1) << (bits - 1)) - (negative ? 0 : 1);
       if (magnitude > limit) return out_of_range();
@@ -244,7 +247,9 @@ class Reader {
       case '"': out += '"'; break;
       case '\'': out += '\''; break;
       case 'x': {
-        auto hex = [](char h) { return h >= '0' && h <= '9' ? h - '0' : (h | 0x20) >= 'a' && (h | 0x20) <= 'f' ? (h | 0x20) - 'a' + 10 : -1; };
+        auto hex = [](char h) {
+          return h >= '0' && h <= '9' ? h - '0' : (h | 0x20) >= 'a' && (h | 0x20) <= 'f' ? (h | 0x20) - 'a' + 10 : -1;
+        };
         if (p + 3 >= s.size() + 0 || hex(s[p + 2]) < 0 || hex(s[p + 3]) < 0) return c_.fail(p, "invalid \\x escape");
         int v = hex(s[p + 2]) * 16 + hex(s[p + 3]);
         if (v > 0x7F) return c_.fail(p, "\\x escapes go up to \\x7F");
@@ -254,7 +259,8 @@ class Reader {
       }
       case 'u': {
         std::size_t close = s.find('}', p);
-        if (p + 2 >= s.size() || s[p + 2] != '{' || close == std::string_view::npos || close - p - 3 == 0 || close - p - 3 > 6) {
+        if (p + 2 >= s.size() || s[p + 2] != '{' || close == std::string_view::npos || close - p - 3 == 0 ||
+            close - p - 3 > 6) {
           return c_.fail(p, "invalid \\u{...} escape");
         }
         uint32_t v = 0;
@@ -269,8 +275,7 @@ class Reader {
         len = close + 1 - p;
         break;
       }
-      default:
-        return c_.fail(p, std::string("invalid escape '\\") + e + "'");
+      default: return c_.fail(p, std::string("invalid escape '\\") + e + "'");
     }
     c_.set_pos(p + len);
     return true;
@@ -330,11 +335,16 @@ class Reader {
         if (word("true")) return Value::boolean(true);
         if (word("false")) return Value::boolean(false);
         return expected(type);
-      case TypeKind::S8: case TypeKind::S16: case TypeKind::S32: case TypeKind::S64:
-      case TypeKind::U8: case TypeKind::U16: case TypeKind::U32: case TypeKind::U64:
-        return integer(type);
-      case TypeKind::F32: case TypeKind::F64:
-        return floating(type);
+      case TypeKind::S8:
+      case TypeKind::S16:
+      case TypeKind::S32:
+      case TypeKind::S64:
+      case TypeKind::U8:
+      case TypeKind::U16:
+      case TypeKind::U32:
+      case TypeKind::U64: return integer(type);
+      case TypeKind::F32:
+      case TypeKind::F64: return floating(type);
       case TypeKind::Char: {
         if (!c_.accept('\'')) return expected(type);
         std::string out;
@@ -360,7 +370,8 @@ class Reader {
               if (!v) return false;
               items.push_back(std::move(*v));
               return true;
-            })) return std::nullopt;
+            }))
+          return std::nullopt;
         return Value::list(std::move(items));
       }
       case TypeKind::Tuple: {
@@ -372,7 +383,8 @@ class Reader {
               if (!v) return false;
               items.push_back(std::move(*v));
               return true;
-            })) return std::nullopt;
+            }))
+          return std::nullopt;
         if (items.size() != type.elements().size()) {
           c_.fail(start, "expected " + std::to_string(type.elements().size()) + " elements for " + type.to_string());
           return std::nullopt;
@@ -384,7 +396,8 @@ class Reader {
       case TypeKind::Enum: {
         std::string_view id = c_.identifier();
         if (id.empty()) return expected(type);
-        const std::string *n = find_named(type.names(), id, [](const std::string &x) -> const std::string & { return x; });
+        const std::string *n =
+            find_named(type.names(), id, [](const std::string &x) -> const std::string & { return x; });
         if (!n) {
           c_.fail(start, "unknown case '" + std::string(id) + "' of " + type.to_string());
           return std::nullopt;
@@ -397,12 +410,15 @@ class Reader {
         if (!sequence('[', ']', [&](std::size_t) {
               std::size_t at = (c_.skip_space(), c_.pos());
               std::string_view id = c_.identifier();
-              const std::string *n = find_named(type.names(), id, [](const std::string &x) -> const std::string & { return x; });
+              const std::string *n =
+                  find_named(type.names(), id, [](const std::string &x) -> const std::string & { return x; });
               if (!n) return c_.fail(at, "unknown flag '" + std::string(id) + "' of " + type.to_string());
-              if (std::find(names.begin(), names.end(), *n) != names.end()) return c_.fail(at, "duplicate flag '" + *n + "'");
+              if (std::find(names.begin(), names.end(), *n) != names.end())
+                return c_.fail(at, "duplicate flag '" + *n + "'");
               names.push_back(*n);
               return true;
-            })) return std::nullopt;
+            }))
+          return std::nullopt;
         return Value::flags(std::move(names));
       }
       case TypeKind::Option: {
@@ -424,7 +440,8 @@ class Reader {
           if (!payload || !c_.expect(')', "to close the payload")) return std::nullopt;
         } else if (c_.accept('(')) {
           if (!c_.expect('(', "for the unit payload ()") || !c_.expect(')', "for the unit payload ()") ||
-              !c_.expect(')', "to close the payload")) return std::nullopt;
+              !c_.expect(')', "to close the payload"))
+            return std::nullopt;
         }
         return ok ? Value::ok(std::move(payload)) : Value::err(std::move(payload));
       }
@@ -438,7 +455,8 @@ class Reader {
               if (!v) return false;
               entries.emplace_back(std::move(*k), std::move(*v));
               return true;
-            })) return std::nullopt;
+            }))
+          return std::nullopt;
         return Value::map(std::move(entries));
       }
       case TypeKind::Own:
@@ -452,9 +470,7 @@ class Reader {
         }
         return std::move(*handle);
       }
-      default:
-        c_.fail_here("values of type " + type.to_string() + " have no RON form");
-        return std::nullopt;
+      default: c_.fail_here("values of type " + type.to_string() + " have no RON form"); return std::nullopt;
     }
   }
 
@@ -470,7 +486,8 @@ class Reader {
       std::size_t at = (c_.skip_space(), c_.pos());
       std::string_view id = c_.identifier();
       if (id.empty()) return c_.fail_here("expected a field name, found " + c_.found());
-      const NamedType *m = find_named(type.members(), id, [](const NamedType &x) -> const std::string & { return x.name; });
+      const NamedType *m =
+          find_named(type.members(), id, [](const NamedType &x) -> const std::string & { return x.name; });
       if (!m) return c_.fail(at, "unknown field '" + std::string(id) + "' of " + type.to_string());
       auto &slot = got[static_cast<std::size_t>(m - type.members().data())];
       if (slot) return c_.fail(at, "duplicate field '" + std::string(id) + "'");
@@ -498,7 +515,8 @@ class Reader {
     std::size_t start = (c_.skip_space(), c_.pos());
     std::string_view id = c_.identifier();
     if (id.empty()) return expected(type);
-    const NamedType *c = find_named(type.members(), id, [](const NamedType &x) -> const std::string & { return x.name; });
+    const NamedType *c =
+        find_named(type.members(), id, [](const NamedType &x) -> const std::string & { return x.name; });
     if (!c) {
       c_.fail(start, "unknown case '" + std::string(id) + "' of " + type.to_string());
       return std::nullopt;
@@ -571,9 +589,14 @@ class Writer {
     }
     switch (t.kind()) {
       case TypeKind::Bool: out_ += v.as_bool() ? "true" : "false"; return true;
-      case TypeKind::S8: case TypeKind::U8: case TypeKind::S16: case TypeKind::U16:
-      case TypeKind::S32: case TypeKind::U32: case TypeKind::S64: case TypeKind::U64:
-        return append_integer(out_, v);
+      case TypeKind::S8:
+      case TypeKind::U8:
+      case TypeKind::S16:
+      case TypeKind::U16:
+      case TypeKind::S32:
+      case TypeKind::U32:
+      case TypeKind::S64:
+      case TypeKind::U64: return append_integer(out_, v);
       case TypeKind::F32: out_ += ron_float(v.as_f32(), true); return true;
       case TypeKind::F64: out_ += ron_float(v.as_f64(), false); return true;
       case TypeKind::Char:
@@ -672,9 +695,7 @@ class Writer {
           return write(entries[i].second, t.map_value());
         });
       }
-      default:
-        unsupported_ = true;
-        return false;
+      default: unsupported_ = true; return false;
     }
   }
 
@@ -719,12 +740,12 @@ class Writer {
 Result<std::string> write_value(const Value &value, const Type &type, PrintOptions options) {
   Writer w(options.pretty, options.resources);
   if (!w.write(value, type)) {
-    if (w.unsupported()) return Error(ErrorCode::Unsupported, "values of type " + type.to_string() + " have no RON form");
+    if (w.unsupported())
+      return Error(ErrorCode::Unsupported, "values of type " + type.to_string() + " have no RON form");
     return Error(ErrorCode::TypeMismatch, "cannot print " + value.to_string() + " as " + type.to_string());
   }
   return w.take();
 }
-
 
 }  // namespace
 
@@ -742,7 +763,8 @@ Result<std::vector<Value>> parse_params(std::string_view text, std::span<const P
   Reader r(text, limits);
   std::vector<Value> values;
   bool ok = r.sequence('(', ')', [&](std::size_t i) {
-    if (i >= params.size()) return r.cursor().fail_here("more arguments than the " + std::to_string(params.size()) + " expected");
+    if (i >= params.size())
+      return r.cursor().fail_here("more arguments than the " + std::to_string(params.size()) + " expected");
     auto v = r.value(params[i].type);
     if (!v) return false;
     values.push_back(std::move(*v));
@@ -751,7 +773,8 @@ Result<std::vector<Value>> parse_params(std::string_view text, std::span<const P
   if (!ok || !r.finish()) return r.cursor().error();
   for (std::size_t i = values.size(); i < params.size(); ++i) {
     if (params[i].type.kind() != TypeKind::Option) {
-      return Error(ErrorCode::InvalidInput, "RON: missing argument '" + params[i].name + "' of type " + params[i].type.to_string());
+      return Error(ErrorCode::InvalidInput,
+                   "RON: missing argument '" + params[i].name + "' of type " + params[i].type.to_string());
     }
     values.push_back(Value::none());
   }
@@ -762,14 +785,15 @@ Result<std::string> print(const Value &value, const Type &type, PrintOptions opt
   return write_value(value, type, options);
 }
 
-Result<std::string> print_params(std::span<const Value> values, std::span<const Param> params,
-                                 PrintOptions options) {
+Result<std::string> print_params(std::span<const Value> values, std::span<const Param> params, PrintOptions options) {
   std::vector<Type> elements;
   for (const Param &p : params) elements.push_back(p.type);
   if (values.size() != params.size()) {
-    return Error(ErrorCode::TypeMismatch, "expected " + std::to_string(params.size()) + " values, got " + std::to_string(values.size()));
+    return Error(ErrorCode::TypeMismatch,
+                 "expected " + std::to_string(params.size()) + " values, got " + std::to_string(values.size()));
   }
-  return write_value(Value::tuple(std::vector<Value>(values.begin(), values.end())), Type::tuple(elements), PrintOptions{false, options.resources});
+  return write_value(Value::tuple(std::vector<Value>(values.begin(), values.end())), Type::tuple(elements),
+                     PrintOptions{false, options.resources});
 }
 
 }  // namespace tairitsu::detail::ron

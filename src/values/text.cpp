@@ -6,8 +6,8 @@
 #include <cctype>
 
 #include "values/json.hpp"
-#include "values/text_common.hpp"
 #include "values/ron.hpp"
+#include "values/text_common.hpp"
 #include "values/wave.hpp"
 
 namespace tairitsu {
@@ -49,8 +49,7 @@ std::optional<Error> check_utf8(std::string_view text, TextFormat format) {
 
 }  // namespace
 
-Result<Value> parse_value(std::string_view text, const Type &type, TextFormat format,
-                          const TextLimits &limits) {
+Result<Value> parse_value(std::string_view text, const Type &type, TextFormat format, const TextLimits &limits) {
   if (text.size() <= limits.max_bytes) {
     if (auto bad = check_utf8(text, format)) {
       return std::move(*bad);
@@ -64,8 +63,7 @@ Result<Value> parse_value(std::string_view text, const Type &type, TextFormat fo
   return Error(ErrorCode::InvalidInput, "unknown text format");
 }
 
-Result<std::string> print_value(const Value &value, const Type &type, TextFormat format,
-                                PrintOptions options) {
+Result<std::string> print_value(const Value &value, const Type &type, TextFormat format, PrintOptions options) {
   switch (format) {
     case TextFormat::Wave: return detail::wave::print(value, type, options);
     case TextFormat::Ron: return detail::ron::print(value, type, options);
@@ -74,8 +72,8 @@ Result<std::string> print_value(const Value &value, const Type &type, TextFormat
   return Error(ErrorCode::InvalidInput, "unknown text format");
 }
 
-Result<std::vector<Value>> parse_arguments(std::string_view text, std::span<const Param> params,
-                                           TextFormat format, const TextLimits &limits) {
+Result<std::vector<Value>> parse_arguments(std::string_view text, std::span<const Param> params, TextFormat format,
+                                           const TextLimits &limits) {
   if (text.size() <= limits.max_bytes) {
     if (auto bad = check_utf8(text, format)) {
       return std::move(*bad);
@@ -89,8 +87,8 @@ Result<std::vector<Value>> parse_arguments(std::string_view text, std::span<cons
   return Error(ErrorCode::InvalidInput, "unknown text format");
 }
 
-Result<std::string> print_arguments(std::span<const Value> values, std::span<const Param> params,
-                                    TextFormat format, PrintOptions options) {
+Result<std::string> print_arguments(std::span<const Value> values, std::span<const Param> params, TextFormat format,
+                                    PrintOptions options) {
   switch (format) {
     case TextFormat::Wave: return detail::wave::print_params(values, params, options);
     case TextFormat::Ron: return detail::ron::print_params(values, params, options);
@@ -129,9 +127,9 @@ Result<TextCall> split_call(std::string_view text) {
   }
   std::size_t open = text.find('(', begin);
   if (open == std::string_view::npos) {
-    return Error(ErrorCode::InvalidInput,
-                 "call '" + std::string(text) + "': expected a function name and arguments in "
-                 "parentheses, such as add(1, 2)");
+    return Error(ErrorCode::InvalidInput, "call '" + std::string(text) +
+                                              "': expected a function name and arguments in "
+                                              "parentheses, such as add(1, 2)");
   }
   std::size_t end = open;
   while (end > begin && is_space(text[end - 1])) {
@@ -140,8 +138,7 @@ Result<TextCall> split_call(std::string_view text) {
   std::string_view name = text.substr(begin, end - begin);
   if (name.empty() || std::any_of(name.begin(), name.end(), is_space)) {
     return Error(ErrorCode::InvalidInput,
-                 "call '" + std::string(text) + "': '" + std::string(name) +
-                     "' is not a function name");
+                 "call '" + std::string(text) + "': '" + std::string(name) + "' is not a function name");
   }
   return TextCall{std::string(name), std::string(text.substr(open))};
 }

@@ -1,10 +1,10 @@
 #include "values/text_common.hpp"
 
-#include <cstring>
 #include <cerrno>
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <limits>
 
 namespace tairitsu::detail {
@@ -24,16 +24,13 @@ std::string text_position(std::string_view text, std::size_t offset) {
   return std::to_string(line) + ":" + std::to_string(column);
 }
 
-Error text_error(std::string_view format, std::string_view text, std::size_t offset,
-                 const std::string &message) {
-  return Error(ErrorCode::InvalidInput,
-               std::string(format) + " " + text_position(text, offset) + ": " + message);
+Error text_error(std::string_view format, std::string_view text, std::size_t offset, const std::string &message) {
+  return Error(ErrorCode::InvalidInput, std::string(format) + " " + text_position(text, offset) + ": " + message);
 }
 
 Error input_too_long(std::string_view format, std::size_t size, const TextLimits &limits) {
   return Error(ErrorCode::InvalidInput, std::string(format) + ": the input is " + std::to_string(size) +
-                                            " bytes, more than the limit of " +
-                                            std::to_string(limits.max_bytes));
+                                            " bytes, more than the limit of " + std::to_string(limits.max_bytes));
 }
 
 std::string quote_at(std::string_view text, std::size_t start, std::size_t end) {
@@ -80,10 +77,18 @@ std::optional<Value> parse_integer(std::string_view digits, TypeKind kind) {
     return v;
   };
   switch (kind) {
-    case TypeKind::S8: if (auto v = parse.operator()<int8_t>()) return Value::s8(*v); break;
-    case TypeKind::S16: if (auto v = parse.operator()<int16_t>()) return Value::s16(*v); break;
-    case TypeKind::S32: if (auto v = parse.operator()<int32_t>()) return Value::s32(*v); break;
-    case TypeKind::S64: if (auto v = parse.operator()<int64_t>()) return Value::s64(*v); break;
+    case TypeKind::S8:
+      if (auto v = parse.operator()<int8_t>()) return Value::s8(*v);
+      break;
+    case TypeKind::S16:
+      if (auto v = parse.operator()<int16_t>()) return Value::s16(*v);
+      break;
+    case TypeKind::S32:
+      if (auto v = parse.operator()<int32_t>()) return Value::s32(*v);
+      break;
+    case TypeKind::S64:
+      if (auto v = parse.operator()<int64_t>()) return Value::s64(*v);
+      break;
     case TypeKind::U8:
     case TypeKind::U16:
     case TypeKind::U32:
@@ -91,14 +96,21 @@ std::optional<Value> parse_integer(std::string_view digits, TypeKind kind) {
       if (negative) {
         return std::nullopt;  // Rust rejects a sign on unsigned integers, even "-0"
       }
-      if (kind == TypeKind::U8) { if (auto v = parse.operator()<uint8_t>()) return Value::u8(*v); }
-      if (kind == TypeKind::U16) { if (auto v = parse.operator()<uint16_t>()) return Value::u16(*v); }
-      if (kind == TypeKind::U32) { if (auto v = parse.operator()<uint32_t>()) return Value::u32(*v); }
-      if (kind == TypeKind::U64) { if (auto v = parse.operator()<uint64_t>()) return Value::u64(*v); }
+      if (kind == TypeKind::U8) {
+        if (auto v = parse.operator()<uint8_t>()) return Value::u8(*v);
+      }
+      if (kind == TypeKind::U16) {
+        if (auto v = parse.operator()<uint16_t>()) return Value::u16(*v);
+      }
+      if (kind == TypeKind::U32) {
+        if (auto v = parse.operator()<uint32_t>()) return Value::u32(*v);
+      }
+      if (kind == TypeKind::U64) {
+        if (auto v = parse.operator()<uint64_t>()) return Value::u64(*v);
+      }
       break;
     }
-    default:
-      break;
+    default: break;
   }
   return std::nullopt;
 }
@@ -154,10 +166,9 @@ std::string rust_float_text(double value, bool is_f32) {
   }
   // Shortest round-trip digits in scientific form, then laid out plainly.
   char buf[64];
-  std::to_chars_result r = is_f32 ? std::to_chars(buf, buf + sizeof buf, static_cast<float>(value),
-                                                  std::chars_format::scientific)
-                                  : std::to_chars(buf, buf + sizeof buf, value,
-                                                  std::chars_format::scientific);
+  std::to_chars_result r =
+      is_f32 ? std::to_chars(buf, buf + sizeof buf, static_cast<float>(value), std::chars_format::scientific)
+             : std::to_chars(buf, buf + sizeof buf, value, std::chars_format::scientific);
   std::string_view sci(buf, static_cast<std::size_t>(r.ptr - buf));
   bool negative = sci.front() == '-';
   if (negative) {
@@ -269,20 +280,18 @@ std::size_t utf8_error_offset(std::string_view s) {
   return std::string_view::npos;
 }
 
-Result<Value> resource_from_text(std::string_view name, const Type &type,
-                                 const ResourceTable *resources) {
+Result<Value> resource_from_text(std::string_view name, const Type &type, const ResourceTable *resources) {
   if (!resources) {
     return Error(ErrorCode::Unsupported,
                  "a " + type.to_string() + " can be named in text only in a container's text call");
   }
   auto handle = resources->find(name);
   if (!handle) {
-    return Error(ErrorCode::NotFound, "'" + std::string(name) + "' is not a " + type.to_string() +
-                                          " handle this container holds");
+    return Error(ErrorCode::NotFound,
+                 "'" + std::string(name) + "' is not a " + type.to_string() + " handle this container holds");
   }
   if (type.kind() == TypeKind::Own && !handle->owned()) {
-    return Error(ErrorCode::TypeMismatch, "'" + std::string(name) + "' is a borrowed handle, not " +
-                                              type.to_string());
+    return Error(ErrorCode::TypeMismatch, "'" + std::string(name) + "' is a borrowed handle, not " + type.to_string());
   }
   return Value::resource(*handle);
 }
@@ -328,8 +337,7 @@ bool Cursor::expect(char c, std::string_view context) {
   if (accept(c)) {
     return true;
   }
-  return fail_here(std::string("expected '") + c + "' " + std::string(context) + ", found " +
-                   found());
+  return fail_here(std::string("expected '") + c + "' " + std::string(context) + ", found " + found());
 }
 
 std::string_view Cursor::identifier() {
@@ -338,8 +346,7 @@ std::string_view Cursor::identifier() {
   if (pos_ < text_.size() && is_identifier_start(text_[pos_])) {
     ++pos_;
     while (pos_ < text_.size() &&
-           (is_identifier_start(text_[pos_]) || (text_[pos_] >= '0' && text_[pos_] <= '9') ||
-            text_[pos_] == '-')) {
+           (is_identifier_start(text_[pos_]) || (text_[pos_] >= '0' && text_[pos_] <= '9') || text_[pos_] == '-')) {
       ++pos_;
     }
   }

@@ -19,8 +19,7 @@ namespace tairitsu::detail {
 std::string text_position(std::string_view text, std::size_t offset);
 
 /// An InvalidInput error at `offset` of `text`: "<format> 3:7: <message>".
-Error text_error(std::string_view format, std::string_view text, std::size_t offset,
-                 const std::string &message);
+Error text_error(std::string_view format, std::string_view text, std::size_t offset, const std::string &message);
 
 /// The error for an input longer than `limits.max_bytes`.
 Error input_too_long(std::string_view format, std::size_t size, const TextLimits &limits);
@@ -55,11 +54,9 @@ std::size_t utf8_error_offset(std::string_view s);
 
 /// A handle named in text ("handle-7"), looked up in the table; the error
 /// message when it cannot be (no table, or no such handle).
-Result<Value> resource_from_text(std::string_view name, const Type &type,
-                                 const ResourceTable *resources);
+Result<Value> resource_from_text(std::string_view name, const Type &type, const ResourceTable *resources);
 /// The name a handle is printed as, or nothing when there is no table.
 std::optional<std::string> resource_to_text(const Value &value, ResourceTable *resources);
-
 
 }  // namespace tairitsu::detail
 
@@ -74,8 +71,14 @@ class Cursor {
 
   /// Skips spaces, tabs, newlines and (when enabled) // and /* */ comments.
   void skip_space();
-  bool at_end() { skip_space(); return pos_ >= text_.size(); }
-  char peek() { skip_space(); return pos_ < text_.size() ? text_[pos_] : '\0'; }
+  bool at_end() {
+    skip_space();
+    return pos_ >= text_.size();
+  }
+  char peek() {
+    skip_space();
+    return pos_ < text_.size() ? text_[pos_] : '\0';
+  }
   /// Consumes `c` (after space) if it is next.
   bool accept(char c);
   /// Consumes `c` or fails with "expected 'c' ...".
@@ -113,8 +116,6 @@ class Cursor {
   std::string fail_message_;
 };
 
-inline bool is_identifier_start(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
-}
+inline bool is_identifier_start(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
 
 }  // namespace tairitsu::detail

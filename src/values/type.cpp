@@ -101,8 +101,7 @@ Type Type::option(Type some) {
   return Type(TypeKind::Option, std::make_shared<Data>(Data{.types = {std::move(some)}}));
 }
 Type Type::result(std::optional<Type> ok, std::optional<Type> err) {
-  return Type(TypeKind::Result,
-              std::make_shared<Data>(Data{.ok = std::move(ok), .err = std::move(err)}));
+  return Type(TypeKind::Result, std::make_shared<Data>(Data{.ok = std::move(ok), .err = std::move(err)}));
 }
 Type Type::flags(std::vector<std::string> names) {
   return Type(TypeKind::Flags, std::make_shared<Data>(Data{.names = std::move(names)}));
@@ -114,8 +113,7 @@ Type Type::borrow(std::string resource_name) {
   return Type(TypeKind::Borrow, std::make_shared<Data>(Data{.resource = std::move(resource_name)}));
 }
 Type Type::map(Type key, Type value) {
-  return Type(TypeKind::Map,
-              std::make_shared<Data>(Data{.types = {std::move(key), std::move(value)}}));
+  return Type(TypeKind::Map, std::make_shared<Data>(Data{.types = {std::move(key), std::move(value)}}));
 }
 Type Type::future(std::optional<Type> payload) {
   return Type(TypeKind::Future, std::make_shared<Data>(Data{.ok = std::move(payload)}));
@@ -127,9 +125,7 @@ Type Type::stream(std::optional<Type> payload) {
 const Type &Type::element() const { return data_->types.at(0); }
 const Type &Type::map_value() const { return data_->types.at(1); }
 const std::vector<NamedType> &Type::members() const { return data_ ? data_->members : kNoMembers; }
-const std::vector<Type> &Type::elements() const {
-  return data_ && kind_ == TypeKind::Tuple ? data_->types : kNoTypes;
-}
+const std::vector<Type> &Type::elements() const { return data_ && kind_ == TypeKind::Tuple ? data_->types : kNoTypes; }
 const std::vector<std::string> &Type::names() const { return data_ ? data_->names : kNoNames; }
 const std::optional<Type> &Type::ok_type() const { return data_ ? data_->ok : kNoType; }
 const std::optional<Type> &Type::err_type() const { return data_ ? data_->err : kNoType; }
@@ -139,10 +135,8 @@ bool Type::contains_async_value() const {
   switch (kind_) {
     case TypeKind::Future:
     case TypeKind::Stream:
-    case TypeKind::ErrorContext:
-      return true;
-    default:
-      break;
+    case TypeKind::ErrorContext: return true;
+    default: break;
   }
   if (!data_) {
     return false;
@@ -158,12 +152,9 @@ bool Type::contains_async_value() const {
 std::string Type::to_string() const {
   auto optional_type = [](const std::optional<Type> &t) { return t ? t->to_string() : "_"; };
   switch (kind_) {
-    case TypeKind::List:
-      return "list<" + element().to_string() + ">";
-    case TypeKind::Option:
-      return "option<" + element().to_string() + ">";
-    case TypeKind::Map:
-      return "map<" + element().to_string() + ", " + map_value().to_string() + ">";
+    case TypeKind::List: return "list<" + element().to_string() + ">";
+    case TypeKind::Option: return "option<" + element().to_string() + ">";
+    case TypeKind::Map: return "map<" + element().to_string() + ", " + map_value().to_string() + ">";
     case TypeKind::Tuple: {
       std::string out = "tuple<";
       for (std::size_t i = 0; i < elements().size(); ++i) {
@@ -188,10 +179,8 @@ std::string Type::to_string() const {
       }
       return out + " }";
     }
-    case TypeKind::Enum:
-      return "enum { " + join_names(names()) + " }";
-    case TypeKind::Flags:
-      return "flags { " + join_names(names()) + " }";
+    case TypeKind::Enum: return "enum { " + join_names(names()) + " }";
+    case TypeKind::Flags: return "flags { " + join_names(names()) + " }";
     case TypeKind::Result:
       if (!ok_type() && !err_type()) {
         return "result";
@@ -200,16 +189,13 @@ std::string Type::to_string() const {
         return "result<" + ok_type()->to_string() + ">";
       }
       return "result<" + optional_type(ok_type()) + ", " + err_type()->to_string() + ">";
-    case TypeKind::Own:
-      return "own<" + resource_name() + ">";
-    case TypeKind::Borrow:
-      return "borrow<" + resource_name() + ">";
+    case TypeKind::Own: return "own<" + resource_name() + ">";
+    case TypeKind::Borrow: return "borrow<" + resource_name() + ">";
     case TypeKind::Future:
     case TypeKind::Stream:
       return ok_type() ? std::string(tairitsu::to_string(kind_)) + "<" + ok_type()->to_string() + ">"
                        : std::string(tairitsu::to_string(kind_));
-    default:
-      return std::string(tairitsu::to_string(kind_));
+    default: return std::string(tairitsu::to_string(kind_));
   }
 }
 
@@ -223,14 +209,12 @@ bool operator==(const Type &a, const Type &b) {
   if (!a.data_ || !b.data_) {
     return false;
   }
-  return a.data_->types == b.data_->types && a.data_->members == b.data_->members &&
-         a.data_->names == b.data_->names && a.data_->ok == b.data_->ok &&
-         a.data_->err == b.data_->err && a.data_->resource == b.data_->resource;
+  return a.data_->types == b.data_->types && a.data_->members == b.data_->members && a.data_->names == b.data_->names &&
+         a.data_->ok == b.data_->ok && a.data_->err == b.data_->err && a.data_->resource == b.data_->resource;
 }
 
 bool FunctionType::contains_async_value() const {
-  return std::any_of(params.begin(), params.end(),
-                     [](const Param &p) { return p.type.contains_async_value(); }) ||
+  return std::any_of(params.begin(), params.end(), [](const Param &p) { return p.type.contains_async_value(); }) ||
          (result && result->contains_async_value());
 }
 

@@ -9,15 +9,11 @@
 
 namespace tairitsu {
 
-Value Value::list(std::vector<Value> items) {
-  return Value(Data(std::in_place_index<13>, List{std::move(items)}));
-}
+Value Value::list(std::vector<Value> items) { return Value(Data(std::in_place_index<13>, List{std::move(items)})); }
 Value Value::record(std::vector<Field> fields) {
   return Value(Data(std::in_place_index<14>, Record{std::move(fields)}));
 }
-Value Value::tuple(std::vector<Value> items) {
-  return Value(Data(std::in_place_index<15>, Tuple{std::move(items)}));
-}
+Value Value::tuple(std::vector<Value> items) { return Value(Data(std::in_place_index<15>, Tuple{std::move(items)})); }
 Value Value::variant(std::string name) { return variant(std::move(name), std::nullopt); }
 Value Value::ok() { return ok(std::nullopt); }
 Value Value::err() { return err(std::nullopt); }
@@ -29,9 +25,7 @@ Value Value::variant(std::string name, std::optional<Value> payload) {
   }
   return Value(Data(std::in_place_index<16>, std::move(v)));
 }
-Value Value::enumeration(std::string name) {
-  return Value(Data(std::in_place_index<17>, Enum{std::move(name)}));
-}
+Value Value::enumeration(std::string name) { return Value(Data(std::in_place_index<17>, Enum{std::move(name)})); }
 Value Value::some(Value v) {
   Option o;
   o.some.push_back(std::move(v));
@@ -58,18 +52,15 @@ Value Value::flags(std::vector<std::string> names) {
 Value Value::map(std::vector<std::pair<Value, Value>> entries) {
   return Value(Data(std::in_place_index<21>, Map{std::move(entries)}));
 }
-Value Value::resource(ResourceHandle handle) {
-  return Value(Data(std::in_place_index<22>, std::move(handle)));
-}
+Value Value::resource(ResourceHandle handle) { return Value(Data(std::in_place_index<22>, std::move(handle))); }
 Value Value::unit() { return tuple({}); }
 
 TypeKind Value::kind() const {
   static constexpr TypeKind kinds[] = {
-      TypeKind::Bool,   TypeKind::S8,     TypeKind::U8,    TypeKind::S16,     TypeKind::U16,
-      TypeKind::S32,    TypeKind::U32,    TypeKind::S64,   TypeKind::U64,     TypeKind::F32,
-      TypeKind::F64,    TypeKind::Char,   TypeKind::String, TypeKind::List,   TypeKind::Record,
-      TypeKind::Tuple,  TypeKind::Variant, TypeKind::Enum, TypeKind::Option,  TypeKind::Result,
-      TypeKind::Flags,  TypeKind::Map,    TypeKind::Own,
+      TypeKind::Bool,   TypeKind::S8,     TypeKind::U8,     TypeKind::S16,   TypeKind::U16,     TypeKind::S32,
+      TypeKind::U32,    TypeKind::S64,    TypeKind::U64,    TypeKind::F32,   TypeKind::F64,     TypeKind::Char,
+      TypeKind::String, TypeKind::List,   TypeKind::Record, TypeKind::Tuple, TypeKind::Variant, TypeKind::Enum,
+      TypeKind::Option, TypeKind::Result, TypeKind::Flags,  TypeKind::Map,   TypeKind::Own,
   };
   if (data_.index() == 22 && !as_resource().owned()) {
     return TypeKind::Borrow;
@@ -175,7 +166,14 @@ bool float_equal(double a, double b) { return (std::isnan(a) && std::isnan(b)) |
 std::string Value::to_string() const {
   switch (data_.index()) {
     case 0: return as_bool() ? "true" : "false";
-    case 1: case 2: case 3: case 4: case 5: case 6: case 7: case 8: {
+    case 1:
+    case 2:
+    case 3:
+    case 4:
+    case 5:
+    case 6:
+    case 7:
+    case 8: {
       std::string out;
       detail::append_integer(out, *this);
       return out;
@@ -200,14 +198,9 @@ std::string Value::to_string() const {
     }
     case 13: return "[" + join(as_list().items, [](const Value &v) { return v.to_string(); }) + "]";
     case 14:
-      return "{" +
-             join(as_record().fields,
-                  [](const Field &f) { return f.name + ": " + f.value.to_string(); }) +
-             "}";
+      return "{" + join(as_record().fields, [](const Field &f) { return f.name + ": " + f.value.to_string(); }) + "}";
     case 15: return "(" + join(as_tuple().items, [](const Value &v) { return v.to_string(); }) + ")";
-    case 16:
-      return as_variant().name +
-             (payload() ? "(" + payload()->to_string() + ")" : std::string());
+    case 16: return as_variant().name + (payload() ? "(" + payload()->to_string() + ")" : std::string());
     case 17: return as_enum().name;
     case 18: return payload() ? "some(" + payload()->to_string() + ")" : "none";
     case 19:
@@ -216,12 +209,10 @@ std::string Value::to_string() const {
     case 20: return "{" + join(as_flags().names, [](const std::string &s) { return s; }) + "}";
     case 21:
       return "{" +
-             join(as_map().entries,
-                  [](const auto &e) { return e.first.to_string() + ": " + e.second.to_string(); }) +
+             join(as_map().entries, [](const auto &e) { return e.first.to_string() + ": " + e.second.to_string(); }) +
              "}";
     case 22:
-      return std::string(as_resource().owned() ? "own" : "borrow") + "<#" +
-             std::to_string(as_resource().id()) + ">";
+      return std::string(as_resource().owned() ? "own" : "borrow") + "<#" + std::to_string(as_resource().id()) + ">";
   }
   return "?";
 }
@@ -236,14 +227,10 @@ bool operator==(const Value &a, const Value &b) {
     case 13: return a.as_list().items == b.as_list().items;
     case 14: return a.as_record().fields == b.as_record().fields;
     case 15: return a.as_tuple().items == b.as_tuple().items;
-    case 16:
-      return a.as_variant().name == b.as_variant().name &&
-             a.as_variant().payload == b.as_variant().payload;
+    case 16: return a.as_variant().name == b.as_variant().name && a.as_variant().payload == b.as_variant().payload;
     case 17: return a.as_enum().name == b.as_enum().name;
     case 18: return a.as_option().some == b.as_option().some;
-    case 19:
-      return a.as_result().is_ok == b.as_result().is_ok &&
-             a.as_result().payload == b.as_result().payload;
+    case 19: return a.as_result().is_ok == b.as_result().is_ok && a.as_result().payload == b.as_result().payload;
     case 20: {
       auto x = a.as_flags().names;
       auto y = b.as_flags().names;
@@ -297,8 +284,7 @@ bool matches(const Value &v, const Type &t, std::string *where) {
     case TypeKind::List: {
       auto items = v.items();
       for (std::size_t i = 0; i < items.size(); ++i) {
-        if (!matches_at(items[i], t.element(), where,
-                        [&] { return "[" + std::to_string(i) + "]"; })) {
+        if (!matches_at(items[i], t.element(), where, [&] { return "[" + std::to_string(i) + "]"; })) {
           return false;
         }
       }
@@ -310,8 +296,7 @@ bool matches(const Value &v, const Type &t, std::string *where) {
         return false;
       }
       for (std::size_t i = 0; i < items.size(); ++i) {
-        if (!matches_at(items[i], t.elements()[i], where,
-                        [&] { return "." + std::to_string(i); })) {
+        if (!matches_at(items[i], t.elements()[i], where, [&] { return "." + std::to_string(i); })) {
           return false;
         }
       }
@@ -326,8 +311,7 @@ bool matches(const Value &v, const Type &t, std::string *where) {
         if (fields[i].name != t.members()[i].name) {
           return inside(where, "." + fields[i].name);
         }
-        if (!matches_at(fields[i].value, *t.members()[i].type, where,
-                        [&] { return "." + fields[i].name; })) {
+        if (!matches_at(fields[i].value, *t.members()[i].type, where, [&] { return "." + fields[i].name; })) {
           return false;
         }
       }
@@ -340,8 +324,7 @@ bool matches(const Value &v, const Type &t, std::string *where) {
           if (c.type.has_value() != !var.payload.empty()) {
             return inside(where, "." + c.name);
           }
-          return !c.type ||
-                 matches_at(var.payload[0], *c.type, where, [&] { return "." + c.name; });
+          return !c.type || matches_at(var.payload[0], *c.type, where, [&] { return "." + c.name; });
         }
       }
       return false;
@@ -359,8 +342,7 @@ bool matches(const Value &v, const Type &t, std::string *where) {
       }
       return true;
     }
-    case TypeKind::Option:
-      return !v.payload() || matches_at(*v.payload(), t.element(), where, [] { return "?"; });
+    case TypeKind::Option: return !v.payload() || matches_at(*v.payload(), t.element(), where, [] { return "?"; });
     case TypeKind::Result: {
       const auto &r = v.as_result();
       const auto &expected = r.is_ok ? t.ok_type() : t.err_type();
@@ -374,16 +356,14 @@ bool matches(const Value &v, const Type &t, std::string *where) {
       std::size_t i = 0;
       for (const auto &[key, value] : v.as_map().entries) {
         auto step = [&] { return "[" + std::to_string(i) + "]"; };
-        if (!matches_at(key, t.element(), where, step) ||
-            !matches_at(value, t.map_value(), where, step)) {
+        if (!matches_at(key, t.element(), where, step) || !matches_at(value, t.map_value(), where, step)) {
           return false;
         }
         ++i;
       }
       return true;
     }
-    default:
-      return true;
+    default: return true;
   }
 }
 

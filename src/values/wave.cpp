@@ -22,8 +22,19 @@ namespace {
 // ---------------------------------------------------------------- lexing --
 
 enum class Tok {
-  BraceOpen, BraceClose, ParenOpen, ParenClose, BracketOpen, BracketClose, Colon, Comma,
-  Number, Label, Char, String, MultilineString,
+  BraceOpen,
+  BraceClose,
+  ParenOpen,
+  ParenClose,
+  BracketOpen,
+  BracketClose,
+  Colon,
+  Comma,
+  Number,
+  Label,
+  Char,
+  String,
+  MultilineString,
   End,      // no more tokens
   Invalid,  // text that is no token
 };
@@ -283,8 +294,22 @@ class Lexer {
 // ---------------------------------------------------------------- parsing --
 
 enum class NodeType {
-  BoolTrue, BoolFalse, Number, Char, String, MultilineString, Tuple, List, Record, Label,
-  VariantWithPayload, OptionSome, OptionNone, ResultOk, ResultErr, Flags,
+  BoolTrue,
+  BoolFalse,
+  Number,
+  Char,
+  String,
+  MultilineString,
+  Tuple,
+  List,
+  Record,
+  Label,
+  VariantWithPayload,
+  OptionSome,
+  OptionNone,
+  ResultOk,
+  ResultErr,
+  Flags,
 };
 
 struct Node {
@@ -377,8 +402,8 @@ class Parser {
 
   bool expect(Tok t) {
     if (cur_.kind != t) {
-      return fail(cur_.start, std::string("expected ") + token_name(t) + ", found " +
-                                  quote_at(src_, cur_.start, cur_.end));
+      return fail(cur_.start,
+                  std::string("expected ") + token_name(t) + ", found " + quote_at(src_, cur_.start, cur_.end));
     }
     return true;
   }
@@ -442,8 +467,7 @@ class Parser {
         }
         return false;
       }
-      default:
-        return fail(cur_.start, std::string("unexpected ") + token_name(cur_.kind));
+      default: return fail(cur_.start, std::string("unexpected ") + token_name(cur_.kind));
     }
   }
 
@@ -575,8 +599,7 @@ class Parser {
   bool parse_some(Node &out) {
     std::size_t start = cur_.start;
     Node payload;
-    if (!advance() || !expect(Tok::ParenOpen) || !parse_node(payload) || !advance() ||
-        !expect(Tok::ParenClose)) {
+    if (!advance() || !expect(Tok::ParenOpen) || !parse_node(payload) || !advance() || !expect(Tok::ParenClose)) {
       return false;
     }
     out = Node{NodeType::OptionSome, start, cur_.end, {}};
@@ -652,15 +675,13 @@ std::optional<std::pair<char32_t, std::size_t>> unescape(std::string_view s) {
       }
       return std::pair{static_cast<char32_t>(v), digits + 4};
     }
-    default:
-      return std::nullopt;
+    default: return std::nullopt;
   }
 }
 
 class Converter {
  public:
-  Converter(std::string_view src, const ResourceTable *resources)
-      : src_(src), resources_(resources) {}
+  Converter(std::string_view src, const ResourceTable *resources) : src_(src), resources_(resources) {}
 
   std::optional<Value> convert(const Node &node, const Type &type) {
     switch (type.kind()) {
@@ -669,8 +690,14 @@ class Converter {
           return Value::boolean(node.type == NodeType::BoolTrue);
         }
         return invalid_type(node, type);
-      case TypeKind::S8: case TypeKind::S16: case TypeKind::S32: case TypeKind::S64:
-      case TypeKind::U8: case TypeKind::U16: case TypeKind::U32: case TypeKind::U64: {
+      case TypeKind::S8:
+      case TypeKind::S16:
+      case TypeKind::S32:
+      case TypeKind::S64:
+      case TypeKind::U8:
+      case TypeKind::U16:
+      case TypeKind::U32:
+      case TypeKind::U64: {
         if (node.type != NodeType::Number) {
           return invalid_type(node, type);
         }
@@ -679,7 +706,8 @@ class Converter {
         }
         return invalid_value(node, "is not a valid " + type.to_string());
       }
-      case TypeKind::F32: case TypeKind::F64: {
+      case TypeKind::F32:
+      case TypeKind::F64: {
         if (node.type != NodeType::Number) {
           return invalid_type(node, type);
         }
@@ -717,8 +745,8 @@ class Converter {
           return invalid_type(node, type);
         }
         if (node.children.size() != type.elements().size()) {
-          return fail(node.start, "expected a tuple of " + std::to_string(type.elements().size()) +
-                                      " values, found " + std::to_string(node.children.size()));
+          return fail(node.start, "expected a tuple of " + std::to_string(type.elements().size()) + " values, found " +
+                                      std::to_string(node.children.size()));
         }
         std::vector<Value> items;
         for (std::size_t i = 0; i < node.children.size(); ++i) {
@@ -772,8 +800,7 @@ class Converter {
         }
         return std::move(*handle);
       }
-      default:
-        return fail(node.start, "values of type " + type.to_string() + " have no WAVE form");
+      default: return fail(node.start, "values of type " + type.to_string() + " have no WAVE form");
     }
   }
 
@@ -781,8 +808,7 @@ class Converter {
     std::vector<Value> values;
     for (std::size_t i = 0; i < tuple.children.size(); ++i) {
       if (i >= params.size()) {
-        return fail(tuple.children[i].start, "more arguments than the " +
-                                                 std::to_string(params.size()) + " expected");
+        return fail(tuple.children[i].start, "more arguments than the " + std::to_string(params.size()) + " expected");
       }
       auto v = convert(tuple.children[i], params[i].type);
       if (!v) {
@@ -796,8 +822,7 @@ class Converter {
     for (std::size_t i = tuple.children.size(); i < params.size(); ++i) {
       if (params[i].type.kind() != TypeKind::Option) {
         return fail(tuple.end == 0 ? 0 : tuple.end - 1,
-                    "missing argument '" + params[i].name + "' of type " +
-                        params[i].type.to_string());
+                    "missing argument '" + params[i].name + "' of type " + params[i].type.to_string());
       }
       values.push_back(Value::none());
     }
@@ -821,10 +846,12 @@ class Converter {
 
   static const char *describe(NodeType t) {
     switch (t) {
-      case NodeType::BoolTrue: case NodeType::BoolFalse: return "a bool";
+      case NodeType::BoolTrue:
+      case NodeType::BoolFalse: return "a bool";
       case NodeType::Number: return "a number";
       case NodeType::Char: return "a char";
-      case NodeType::String: case NodeType::MultilineString: return "a string";
+      case NodeType::String:
+      case NodeType::MultilineString: return "a string";
       case NodeType::Tuple: return "a tuple";
       case NodeType::List: return "a list";
       case NodeType::Record: return "a record";
@@ -840,8 +867,8 @@ class Converter {
   }
 
   std::nullopt_t invalid_type(const Node &node, const Type &type) {
-    return fail(node.start, "expected " + type.to_string() + ", found " + describe(node.type) +
-                                " " + quote_at(src_, node.start, node.end));
+    return fail(node.start, "expected " + type.to_string() + ", found " + describe(node.type) + " " +
+                                quote_at(src_, node.start, node.end));
   }
 
   std::nullopt_t invalid_value(const Node &node, const std::string &why) {
@@ -895,8 +922,7 @@ class Converter {
   std::optional<std::string> string_of(const Node &node, const Type &type) {
     if (node.type == NodeType::String) {
       std::string out;
-      if (!append_unescaped(out, src_.substr(node.start + 1, node.end - node.start - 2),
-                            node.start + 1)) {
+      if (!append_unescaped(out, src_.substr(node.start + 1, node.end - node.start - 2), node.start + 1)) {
         return std::nullopt;
       }
       return out;
@@ -986,8 +1012,7 @@ class Converter {
     return Value::record(std::move(fields));
   }
 
-  std::optional<Value> maybe_payload(const Node &node, std::string_view name,
-                                     const std::optional<Type> &payload_type,
+  std::optional<Value> maybe_payload(const Node &node, std::string_view name, const std::optional<Type> &payload_type,
                                      const Node *payload) {
     if (payload_type && payload) {
       return convert(*payload, *payload_type);
@@ -996,8 +1021,8 @@ class Converter {
       return Value::unit();  // marker: no payload
     }
     if (payload_type) {
-      return fail(node.start, "case \"" + std::string(name) + "\" needs a payload of type " +
-                                  payload_type->to_string());
+      return fail(node.start,
+                  "case \"" + std::string(name) + "\" needs a payload of type " + payload_type->to_string());
     }
     return fail(node.start, "case \"" + std::string(name) + "\" has no payload");
   }
@@ -1126,9 +1151,14 @@ class Printer {
     }
     switch (t.kind()) {
       case TypeKind::Bool: out += v.as_bool() ? "true" : "false"; return true;
-      case TypeKind::S8: case TypeKind::U8: case TypeKind::S16: case TypeKind::U16:
-      case TypeKind::S32: case TypeKind::U32: case TypeKind::S64: case TypeKind::U64:
-        return append_integer(out, v);
+      case TypeKind::S8:
+      case TypeKind::U8:
+      case TypeKind::S16:
+      case TypeKind::U16:
+      case TypeKind::S32:
+      case TypeKind::U32:
+      case TypeKind::S64:
+      case TypeKind::U64: return append_integer(out, v);
       case TypeKind::F32: out += rust_float_text(v.as_f32(), true); return true;
       case TypeKind::F64: out += rust_float_text(v.as_f64(), false); return true;
       case TypeKind::Char:
@@ -1302,9 +1332,7 @@ class Printer {
         }
         unsupported_ = true;
         return false;
-      default:
-        unsupported_ = true;
-        return false;
+      default: unsupported_ = true; return false;
     }
   }
 
@@ -1342,9 +1370,7 @@ class Printer {
   bool unsupported_ = false;
 };
 
-Error make_error(std::string_view text, const ParseFailure &f) {
-  return text_error("WAVE", text, f.offset, f.message);
-}
+Error make_error(std::string_view text, const ParseFailure &f) { return text_error("WAVE", text, f.offset, f.message); }
 
 // The arguments of most calls: integers only, written plainly ("(1, -2)").
 // Read straight from the text, without tokens and a tree; anything else,
@@ -1453,20 +1479,17 @@ Result<std::string> print(const Value &value, const Type &type, PrintOptions opt
   Printer printer(options.resources, options.pretty);
   if (!printer.print(value, type, out)) {
     if (printer.unsupported()) {
-      return Error(ErrorCode::Unsupported, "values of type " + type.to_string() +
-                                               " have no WAVE form");
+      return Error(ErrorCode::Unsupported, "values of type " + type.to_string() + " have no WAVE form");
     }
-    return Error(ErrorCode::TypeMismatch,
-                 "cannot print " + value.to_string() + " as " + type.to_string());
+    return Error(ErrorCode::TypeMismatch, "cannot print " + value.to_string() + " as " + type.to_string());
   }
   return out;
 }
 
-Result<std::string> print_params(std::span<const Value> values, std::span<const Param> params,
-                                 PrintOptions options) {
+Result<std::string> print_params(std::span<const Value> values, std::span<const Param> params, PrintOptions options) {
   if (values.size() != params.size()) {
-    return Error(ErrorCode::TypeMismatch, "expected " + std::to_string(params.size()) +
-                                              " values, got " + std::to_string(values.size()));
+    return Error(ErrorCode::TypeMismatch,
+                 "expected " + std::to_string(params.size()) + " values, got " + std::to_string(values.size()));
   }
   std::string out = "(";
   for (std::size_t i = 0; i < values.size(); ++i) {

@@ -17,18 +17,94 @@ struct Unsupported : std::runtime_error {
 };
 
 bool is_keyword(std::string_view word) {
-  static const std::set<std::string_view> keywords = {
-      "alignas", "alignof", "and", "asm", "auto", "bool", "break", "case", "catch", "char",
-      "char8_t", "char16_t", "char32_t", "class", "concept", "const", "consteval", "constexpr",
-      "constinit", "const_cast", "continue", "co_await", "co_return", "co_yield", "decltype",
-      "default", "delete", "do", "double", "dynamic_cast", "else", "enum", "explicit", "export",
-      "extern", "false", "float", "for", "friend", "goto", "if", "inline", "int", "long",
-      "mutable", "namespace", "new", "noexcept", "not", "nullptr", "operator", "or", "private",
-      "protected", "public", "register", "reinterpret_cast", "requires", "return", "short",
-      "signed", "sizeof", "static", "static_assert", "static_cast", "struct", "switch",
-      "template", "this", "thread_local", "throw", "true", "try", "typedef", "typeid",
-      "typename", "union", "unsigned", "using", "virtual", "void", "volatile", "wchar_t",
-      "while", "xor", "self", "std", "tairitsu"};
+  static const std::set<std::string_view> keywords = {"alignas",
+                                                      "alignof",
+                                                      "and",
+                                                      "asm",
+                                                      "auto",
+                                                      "bool",
+                                                      "break",
+                                                      "case",
+                                                      "catch",
+                                                      "char",
+                                                      "char8_t",
+                                                      "char16_t",
+                                                      "char32_t",
+                                                      "class",
+                                                      "concept",
+                                                      "const",
+                                                      "consteval",
+                                                      "constexpr",
+                                                      "constinit",
+                                                      "const_cast",
+                                                      "continue",
+                                                      "co_await",
+                                                      "co_return",
+                                                      "co_yield",
+                                                      "decltype",
+                                                      "default",
+                                                      "delete",
+                                                      "do",
+                                                      "double",
+                                                      "dynamic_cast",
+                                                      "else",
+                                                      "enum",
+                                                      "explicit",
+                                                      "export",
+                                                      "extern",
+                                                      "false",
+                                                      "float",
+                                                      "for",
+                                                      "friend",
+                                                      "goto",
+                                                      "if",
+                                                      "inline",
+                                                      "int",
+                                                      "long",
+                                                      "mutable",
+                                                      "namespace",
+                                                      "new",
+                                                      "noexcept",
+                                                      "not",
+                                                      "nullptr",
+                                                      "operator",
+                                                      "or",
+                                                      "private",
+                                                      "protected",
+                                                      "public",
+                                                      "register",
+                                                      "reinterpret_cast",
+                                                      "requires",
+                                                      "return",
+                                                      "short",
+                                                      "signed",
+                                                      "sizeof",
+                                                      "static",
+                                                      "static_assert",
+                                                      "static_cast",
+                                                      "struct",
+                                                      "switch",
+                                                      "template",
+                                                      "this",
+                                                      "thread_local",
+                                                      "throw",
+                                                      "true",
+                                                      "try",
+                                                      "typedef",
+                                                      "typeid",
+                                                      "typename",
+                                                      "union",
+                                                      "unsigned",
+                                                      "using",
+                                                      "virtual",
+                                                      "void",
+                                                      "volatile",
+                                                      "wchar_t",
+                                                      "while",
+                                                      "xor",
+                                                      "self",
+                                                      "std",
+                                                      "tairitsu"};
   return keywords.contains(word);
 }
 
@@ -58,8 +134,7 @@ std::string literal(std::string_view s) { return "\"" + std::string(s) + "\""; }
 
 /// `/// text` lines for a docs object, indented.
 std::string doc_comment(const Json &item, std::string_view indent) {
-  if (!item.contains("docs") || !item["docs"].contains("contents") ||
-      item["docs"]["contents"].is_null()) {
+  if (!item.contains("docs") || !item["docs"].contains("contents") || item["docs"]["contents"].is_null()) {
     return "";
   }
   std::string out;
@@ -154,8 +229,7 @@ class Generator {
       auto [it, fresh] = seen.emplace(namespace_of_interface(id), id);
       if (!fresh) {
         throw Unsupported("interfaces " + r_.qualified_name(r_.interface(it->second)) + " and " +
-                          r_.qualified_name(r_.interface(id)) + " would share the C++ namespace '" +
-                          it->first + "'");
+                          r_.qualified_name(r_.interface(id)) + " would share the C++ namespace '" + it->first + "'");
       }
     }
   }
@@ -173,10 +247,9 @@ class Generator {
   std::string cpp_type(const Json &ref, Passing passing = Passing::Owned) const {
     if (ref.is_string()) {
       static const std::map<std::string, std::string> primitives = {
-          {"bool", "bool"},         {"s8", "int8_t"},    {"u8", "uint8_t"},   {"s16", "int16_t"},
-          {"u16", "uint16_t"},      {"s32", "int32_t"},  {"u32", "uint32_t"}, {"s64", "int64_t"},
-          {"u64", "uint64_t"},      {"f32", "float"},    {"f64", "double"},   {"char", "char32_t"},
-          {"string", "std::string"}};
+          {"bool", "bool"},   {"s8", "int8_t"},     {"u8", "uint8_t"},        {"s16", "int16_t"},  {"u16", "uint16_t"},
+          {"s32", "int32_t"}, {"u32", "uint32_t"},  {"s64", "int64_t"},       {"u64", "uint64_t"}, {"f32", "float"},
+          {"f64", "double"},  {"char", "char32_t"}, {"string", "std::string"}};
       auto found = primitives.find(ref.get<std::string>());
       if (found == primitives.end()) {
         throw Unsupported("the WIT type '" + ref.get<std::string>() + "'");
@@ -200,8 +273,7 @@ class Generator {
       if (kind.contains("option")) return "std::optional<" + cpp_type(kind["option"]) + ">";
       if (kind.contains("result")) {
         auto side = [&](const Json &j) { return j.is_null() ? "std::monostate" : cpp_type(j); };
-        return "tairitsu::Outcome<" + side(kind["result"]["ok"]) + ", " +
-               side(kind["result"]["err"]) + ">";
+        return "tairitsu::Outcome<" + side(kind["result"]["ok"]) + ", " + side(kind["result"]["err"]) + ">";
       }
       if (kind.contains("tuple")) {
         std::string out = "std::tuple<";
@@ -225,8 +297,7 @@ class Generator {
   /// How a parameter of a call into a guest is declared.
   std::string param_decl(const Json &ref) const {
     std::string viewed = cpp_type(ref, Passing::Viewed);
-    bool cheap = ref.is_string() || viewed.starts_with("tairitsu::Own<") ||
-                 viewed.starts_with("tairitsu::Borrow<");
+    bool cheap = ref.is_string() || viewed.starts_with("tairitsu::Own<") || viewed.starts_with("tairitsu::Borrow<");
     if (!cheap && !ref.is_string()) {
       const Json &def = r_.underlying(ref.get<std::size_t>());
       cheap = def["kind"].is_object() && def["kind"].contains("enum");
@@ -241,9 +312,7 @@ class Generator {
 
   // --- types ---------------------------------------------------------------
 
-  void open(const std::string &inner) {
-    out_ += "\nnamespace " + ns_ + (inner.empty() ? "" : "::" + inner) + " {\n";
-  }
+  void open(const std::string &inner) { out_ += "\nnamespace " + ns_ + (inner.empty() ? "" : "::" + inner) + " {\n"; }
   void close(const std::string &inner) {
     out_ += "}  // namespace " + ns_ + (inner.empty() ? "" : "::" + inner) + "\n";
   }
@@ -264,8 +333,7 @@ class Generator {
     if (!ids.empty()) emit_type_block(ids, "", "world " + world_name_);
   }
 
-  void emit_type_block(std::vector<std::size_t> ids, const std::string &inner,
-                       const std::string &title) {
+  void emit_type_block(std::vector<std::size_t> ids, const std::string &inner, const std::string &title) {
     std::sort(ids.begin(), ids.end());
     open(inner);
     out_ += "\n// Types of " + title + ".\n";
@@ -288,10 +356,10 @@ class Generator {
     for (const Json &m : members) {
       std::string member = snake(m["name"].get<std::string>());
       out_ += doc_comment(m, "  ");
-      out_ += m.contains("type") ? "  " + cpp_type(m["type"]) + " " + member + "{};\n"
-                                 : "  bool " + member + " = false;\n";
-      fields += std::string(fields.empty() ? "" : ",\n") + "      wit_field(" +
-                literal(m["name"].get<std::string>()) + ", &" + full + "::" + member + ")";
+      out_ +=
+          m.contains("type") ? "  " + cpp_type(m["type"]) + " " + member + "{};\n" : "  bool " + member + " = false;\n";
+      fields += std::string(fields.empty() ? "" : ",\n") + "      wit_field(" + literal(m["name"].get<std::string>()) +
+                ", &" + full + "::" + member + ")";
     }
     out_ += "\n  friend bool operator==(const " + name + " &, const " + name + " &) = default;\n};\n";
     return "template <>\nstruct " + trait + "<" + full + "> {\n  static constexpr auto fields = std::tuple{\n" +
@@ -305,11 +373,11 @@ class Generator {
     const Json &kind = def["kind"];
     out_ += "\n" + doc_comment(def, "");
     if (kind.is_string()) {  // "resource"
-      out_ += "/// The resource `" + def["name"].get<std::string>() +
-              "`: a tag for tairitsu::Own<" + name + "> and tairitsu::Borrow<" + name + ">.\n";
+      out_ += "/// The resource `" + def["name"].get<std::string>() + "`: a tag for tairitsu::Own<" + name +
+              "> and tairitsu::Borrow<" + name + ">.\n";
       out_ += "struct " + name + ";\n";
-      return "template <>\nstruct WitResource<" + full + "> {\n  static constexpr const char *name = " +
-             literal(def["name"].get<std::string>()) + ";\n};\n";
+      return "template <>\nstruct WitResource<" + full +
+             "> {\n  static constexpr const char *name = " + literal(def["name"].get<std::string>()) + ";\n};\n";
     }
     if (kind.contains("record")) {
       return emit_struct(name, full, kind["record"]["fields"], "WitRecord");
@@ -326,8 +394,7 @@ class Generator {
         names += std::string(names.empty() ? "" : ", ") + literal(c["name"].get<std::string>());
       }
       out_ += "};\n";
-      return "template <>\nstruct WitEnum<" + full + "> {\n  static constexpr std::array names{" + names +
-             "};\n};\n";
+      return "template <>\nstruct WitEnum<" + full + "> {\n  static constexpr std::array names{" + names + "};\n};\n";
     }
     if (kind.contains("variant")) {
       std::string alternatives;
@@ -342,10 +409,10 @@ class Generator {
         names += std::string(names.empty() ? "" : ", ") + literal(case_name);
         factories += doc_comment(c, "  ");
         std::string at = "std::in_place_index<" + std::to_string(index) + ">";
-        factories += payload ? "  static " + name + " " + snake(case_name) + "(" + alt + " value) { return " +
-                                   name + "(" + at + ", std::move(value)); }\n"
-                             : "  static " + name + " " + snake(case_name) + "() { return " + name + "(" +
-                                   at + "); }\n";
+        factories += payload
+                         ? "  static " + name + " " + snake(case_name) + "(" + alt + " value) { return " + name + "(" +
+                               at + ", std::move(value)); }\n"
+                         : "  static " + name + " " + snake(case_name) + "() { return " + name + "(" + at + "); }\n";
         ++index;
       }
       out_ += "struct " + name + " : std::variant<" + alternatives + "> {\n";
@@ -415,8 +482,7 @@ class Generator {
     std::string out;
     for (const Json &p : function["params"]) {
       out += (out.empty() ? "" : ", ") +
-             declare(for_guest_call ? param_decl(p["type"]) : cpp_type(p["type"]),
-                     snake(p["name"].get<std::string>()));
+             declare(for_guest_call ? param_decl(p["type"]) : cpp_type(p["type"]), snake(p["name"].get<std::string>()));
     }
     return out;
   }
@@ -448,29 +514,28 @@ class Generator {
       }
     }
     if (iface["functions"].empty()) return;  // types only: declared above
-    emit_host_class(inner, pascal(iface["name"].get<std::string>()), qualified,
-                    functions_of(iface["functions"]), doc_comment(iface, ""));
+    emit_host_class(inner, pascal(iface["name"].get<std::string>()), qualified, functions_of(iface["functions"]),
+                    doc_comment(iface, ""));
   }
 
   void emit_host_class(const std::string &inner, const std::string &cls, const std::string &qualified,
                        const std::vector<Function> &functions, const std::string &docs) {
     open(inner);
     out_ += "\n" + docs;
-    out_ += "/// The host's side of " + (qualified.empty() ? std::string("the world's root imports") : qualified) +
-            ".\n";
+    out_ +=
+        "/// The host's side of " + (qualified.empty() ? std::string("the world's root imports") : qualified) + ".\n";
     out_ += "/// Exceptions thrown by a method become a trap in the calling guest.\n";
     out_ += "class " + cls + " {\n public:\n";
     out_ += "  virtual ~" + cls + "() = default;\n";
     for (const Function &f : functions) {
       out_ += "\n" + doc_comment(*f.json, "  ");
-      out_ += "  virtual " + result_type(*f.json) + " " + f.cpp_name + "(" + params(*f.json, false) +
-              ") = 0;\n";
+      out_ += "  virtual " + result_type(*f.json) + " " + f.cpp_name + "(" + params(*f.json, false) + ") = 0;\n";
     }
     out_ += "};\n\n";
     out_ += "/// Defines every function of `" + cls + "` on `builder`, calling `host`, which\n";
     out_ += "/// must outlive the containers built.\n";
-    out_ += "inline tairitsu::ContainerBuilder &add_to_builder(tairitsu::ContainerBuilder &builder, " + cls +
-            " &host) {\n";
+    out_ +=
+        "inline tairitsu::ContainerBuilder &add_to_builder(tairitsu::ContainerBuilder &builder, " + cls + " &host) {\n";
     for (const Function &f : functions) {
       out_ += "  builder.define<" + signature(*f.json, Passing::Owned) + ">(\n      " +
               literal(full_name(qualified, *f.json)) + ",\n      [&host](" + params(*f.json, false) +
@@ -485,8 +550,8 @@ class Generator {
   void emit_export(std::size_t id) {
     const Json &iface = r_.interface(id);
     if (iface["functions"].empty()) return;
-    emit_guest_class(namespace_of_interface(id), pascal(iface["name"].get<std::string>()),
-                     r_.qualified_name(iface), functions_of(iface["functions"]), doc_comment(iface, ""));
+    emit_guest_class(namespace_of_interface(id), pascal(iface["name"].get<std::string>()), r_.qualified_name(iface),
+                     functions_of(iface["functions"]), doc_comment(iface, ""));
   }
 
   void emit_root_functions(const Json &side, bool imports) {
@@ -506,15 +571,15 @@ class Generator {
                         const std::vector<Function> &functions, const std::string &docs) {
     open(inner);
     out_ += "\n" + docs;
-    out_ += "/// The guest's side of " + (qualified.empty() ? std::string("the world's root exports") : qualified) +
-            ".\n";
+    out_ +=
+        "/// The guest's side of " + (qualified.empty() ? std::string("the world's root exports") : qualified) + ".\n";
     out_ += "/// Derive from it for a native implementation; `" + cls + "Guest` calls a container.\n";
     out_ += "class " + cls + " {\n public:\n";
     out_ += "  virtual ~" + cls + "() = default;\n";
     for (const Function &f : functions) {
       out_ += "\n" + doc_comment(*f.json, "  ");
-      out_ += "  virtual tairitsu::Result<" + result_type(*f.json) + "> " + f.cpp_name + "(" +
-              params(*f.json, true) + ") = 0;\n";
+      out_ += "  virtual tairitsu::Result<" + result_type(*f.json) + "> " + f.cpp_name + "(" + params(*f.json, true) +
+              ") = 0;\n";
     }
     out_ += "};\n\n";
 
@@ -532,14 +597,14 @@ class Generator {
     }
     out_ += "    return out;\n  }\n";
     for (const Function &f : functions) {
-      out_ += "\n  tairitsu::Result<" + result_type(*f.json) + "> " + f.cpp_name + "(" +
-              params(*f.json, true) + ") override {\n";
+      out_ += "\n  tairitsu::Result<" + result_type(*f.json) + "> " + f.cpp_name + "(" + params(*f.json, true) +
+              ") override {\n";
       out_ += "    return (*" + f.cpp_name + "_)(" + arguments(*f.json) + ");\n  }\n";
     }
     out_ += "\n private:\n";
     for (const Function &f : functions) {
-      out_ += "  std::optional<tairitsu::TypedFunc<" + signature(*f.json, Passing::Viewed) + ">> " +
-              f.cpp_name + "_;\n";
+      out_ +=
+          "  std::optional<tairitsu::TypedFunc<" + signature(*f.json, Passing::Viewed) + ">> " + f.cpp_name + "_;\n";
     }
     out_ += "};\n";
     close(inner);

@@ -28,8 +28,7 @@ Result<Resolve> Resolve::load(const std::filesystem::path &path, std::string_vie
   std::string p = path.string();
   NativeBytes out;
   NativeBytes error;
-  if (tairitsu_wit_resolve(utf8(p), p.size(), utf8(world), world.size(), &out.bytes,
-                           &error.bytes) != 0) {
+  if (tairitsu_wit_resolve(utf8(p), p.size(), utf8(world), world.size(), &out.bytes, &error.bytes) != 0) {
     return Error(ErrorCode::InvalidInput, error.text())
         .with_context("resolving the WIT at '" + p + "'" +
                       (world.empty() ? "" : " for world '" + std::string(world) + "'"));
@@ -59,9 +58,12 @@ std::string Resolve::qualified_name(const Json &item, std::string_view fallback)
 
 std::optional<Type> primitive_type(std::string_view name) {
   static const std::pair<std::string_view, Type (*)()> table[] = {
-      {"bool", Type::boolean}, {"s8", Type::s8},     {"u8", Type::u8},     {"s16", Type::s16},
-      {"u16", Type::u16},      {"s32", Type::s32},   {"u32", Type::u32},   {"s64", Type::s64},
-      {"u64", Type::u64},      {"f32", Type::f32},   {"f64", Type::f64},   {"char", Type::character},
+      {"bool", Type::boolean},  {"s8", Type::s8},
+      {"u8", Type::u8},         {"s16", Type::s16},
+      {"u16", Type::u16},       {"s32", Type::s32},
+      {"u32", Type::u32},       {"s64", Type::s64},
+      {"u64", Type::u64},       {"f32", Type::f32},
+      {"f64", Type::f64},       {"char", Type::character},
       {"string", Type::string}, {"error-context", Type::error_context},
   };
   for (const auto &[n, make] : table) {
@@ -72,8 +74,7 @@ std::optional<Type> primitive_type(std::string_view name) {
 
 const Json &Resolve::underlying(std::size_t id) const {
   const Json *def = &type_def(id);
-  while ((*def)["kind"].is_object() && (*def)["kind"].contains("type") &&
-         (*def)["kind"]["type"].is_number()) {
+  while ((*def)["kind"].is_object() && (*def)["kind"].contains("type") && (*def)["kind"]["type"].is_number()) {
     def = &type_def((*def)["kind"]["type"].get<std::size_t>());
   }
   return *def;

@@ -2,8 +2,8 @@
 
 #include <map>
 
-#include "tairitsu/wit.hpp"
 #include "engine/container_core.hpp"
+#include "tairitsu/wit.hpp"
 #include "wit/resolve.hpp"
 
 namespace tairitsu {
@@ -33,8 +33,7 @@ std::vector<WorldItem> world_items(const wit::Resolve &resolve, const wit::Json 
       for (const auto &[type_name, id] : iface["types"].items()) {
         const wit::Json &def = resolve.type_def(id.get<std::size_t>());
         if (def["kind"].is_string() && def["kind"] == "resource") {
-          out.push_back(WorldItem{WorldItem::Kind::Resource, name + "#" + type_name, name, type_name,
-                                  std::nullopt});
+          out.push_back(WorldItem{WorldItem::Kind::Resource, name + "#" + type_name, name, type_name, std::nullopt});
         }
       }
       for (const auto &[fname, function] : iface["functions"].items()) {
@@ -76,17 +75,14 @@ Result<WitWorld> WitWorld::load(const std::filesystem::path &path, std::string_v
     out.json_ = resolve->text();
     return out;
   } catch (const std::exception &e) {
-    return Error(ErrorCode::Unsupported, e.what())
-        .with_context("reading the WIT world at '" + path.string() + "'");
+    return Error(ErrorCode::Unsupported, e.what()).with_context("reading the WIT world at '" + path.string() + "'");
   }
 }
 
 std::string WorldDifference::to_string() const {
   switch (kind) {
-    case Kind::UnprovidedImport:
-      return "import " + name + " (" + in_image + "): not provided by the world";
-    case Kind::MissingExport:
-      return "export " + name + " (" + in_world + "): missing from the image";
+    case Kind::UnprovidedImport: return "import " + name + " (" + in_image + "): not provided by the world";
+    case Kind::MissingExport: return "export " + name + " (" + in_world + "): missing from the image";
     case Kind::ImportType:
       return "import " + name + ": the world provides " + in_world + ", the image imports " + in_image;
     case Kind::ExportType:
@@ -111,8 +107,8 @@ WorldCheck check_world(const Image &image, const WitWorld &world, WorldCheckOpti
   using Kind = WorldDifference::Kind;
   // `outer` holds the side that must contain the other; a missing interface
   // is reported once, not once per member.
-  auto compare = [&](const std::vector<WorldItem> &inner, const std::vector<WorldItem> &outer,
-                     Kind missing, Kind mismatch, bool inner_is_image) {
+  auto compare = [&](const std::vector<WorldItem> &inner, const std::vector<WorldItem> &outer, Kind missing,
+                     Kind mismatch, bool inner_is_image) {
     auto outer_items = by_name(outer);
     for (const WorldItem &item : inner) {
       if (!checked(item)) continue;
@@ -128,9 +124,8 @@ WorldCheck check_world(const Image &image, const WitWorld &world, WorldCheckOpti
                                                     : WorldDifference{missing, item.name, here, ""});
       } else if (item.function != found->second->function) {
         std::string there = signature_of(*found->second);
-        report.differences.push_back(inner_is_image
-                                         ? WorldDifference{mismatch, item.name, there, here}
-                                         : WorldDifference{mismatch, item.name, here, there});
+        report.differences.push_back(inner_is_image ? WorldDifference{mismatch, item.name, there, here}
+                                                    : WorldDifference{mismatch, item.name, here, there});
       }
     }
   };

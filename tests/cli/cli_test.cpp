@@ -77,22 +77,22 @@ TEST_F(Cli, RunsCommandsAndInvokesInEachFormat) {
   auto wave = tairitsu({"run", "--trap-unknown-imports", "--invoke", "scale({x: 1, y: 2}, 3)", showcase});
   EXPECT_EQ(wave.code, 0) << wave.err;
   EXPECT_EQ(wave.out, "{x: 3, y: 6}\n");
-  auto ron = tairitsu({"run", "--trap-unknown-imports", "--format", "ron", "--invoke",
-                       "scale((x: 1, y: 2), 3)", showcase});
+  auto ron =
+      tairitsu({"run", "--trap-unknown-imports", "--format", "ron", "--invoke", "scale((x: 1, y: 2), 3)", showcase});
   EXPECT_EQ(ron.out, "(x: 3, y: 6)\n") << ron.err;
-  auto json = tairitsu({"run", "--trap-unknown-imports", "--format", "json", "--invoke",
-                        "scale({\"x\": 1, \"y\": 2}, 3)", showcase});
+  auto json = tairitsu(
+      {"run", "--trap-unknown-imports", "--format", "json", "--invoke", "scale({\"x\": 1, \"y\": 2}, 3)", showcase});
   EXPECT_EQ(json.out, "{\"x\":3,\"y\":6}\n") << json.err;
-  auto qualified = tairitsu({"run", "--trap-unknown-imports", "--invoke",
-                             "tairitsu:showcase/api@0.1.0#greet(\"cli\")", showcase});
+  auto qualified =
+      tairitsu({"run", "--trap-unknown-imports", "--invoke", "tairitsu:showcase/api@0.1.0#greet(\"cli\")", showcase});
   EXPECT_EQ(qualified.out, "\"Hello, cli!\"\n") << qualified.err;
 }
 
 TEST_F(Cli, ShowsProgressOnATerminal) {
   // script(1) gives the command a terminal; the spinner goes to it, then "done".
   fs::path store = home_ / "store";
-  std::string command = "TAIRITSU_HOME='" + store.string() + "' script -qec \"'" + TAIRITSU_COMMAND +
-                        "' load '" + fixture("showcase.wasm") + "' s\" /dev/null";
+  std::string command = "TAIRITSU_HOME='" + store.string() + "' script -qec \"'" + TAIRITSU_COMMAND + "' load '" +
+                        fixture("showcase.wasm") + "' s\" /dev/null";
   FILE *pipe = ::popen(command.c_str(), "r");
   ASSERT_NE(pipe, nullptr);
   std::string output;
@@ -165,8 +165,8 @@ TEST_F(Cli, LimitsAndCapabilitiesAreObservedFromOutside) {
   EXPECT_EQ(denied.out.rfind("err(", 0), 0u) << denied.out;
   auto ro = tairitsu({"run", "--dir", data.string() + "::/d:ro", "--invoke", "read-file(\"/d/in.txt\")", files});
   EXPECT_EQ(ro.out, "ok(\"granted\")\n") << ro.err;
-  auto ro_write = tairitsu({"run", "--dir", data.string() + "::/d:ro", "--invoke",
-                            "write-file(\"/d/out.txt\", \"x\")", files});
+  auto ro_write =
+      tairitsu({"run", "--dir", data.string() + "::/d:ro", "--invoke", "write-file(\"/d/out.txt\", \"x\")", files});
   EXPECT_EQ(ro_write.out.rfind("err(", 0), 0u) << ro_write.out;
   auto rw = tairitsu({"run", "--dir", data.string() + "::/d", "--invoke", "write-file(\"/d/out.txt\", \"x\")", files});
   EXPECT_EQ(rw.out, "ok\n") << rw.err;
@@ -211,9 +211,8 @@ TEST_F(Cli, ParallelLoadsAndKilledLoadsLoseNothingReported) {
   std::vector<std::thread> threads;
   std::vector<Outcome> outcomes(6);
   for (int i = 0; i < 6; ++i) {
-    threads.emplace_back([&, i] {
-      outcomes[i] = tairitsu({"load", fixture("adder.wasm"), "par:" + std::to_string(i)});
-    });
+    threads.emplace_back(
+        [&, i] { outcomes[i] = tairitsu({"load", fixture("adder.wasm"), "par:" + std::to_string(i)}); });
   }
   for (auto &t : threads) t.join();
   for (const auto &o : outcomes) EXPECT_EQ(o.code, 0) << o.err;
@@ -232,8 +231,8 @@ TEST_F(Cli, ParallelLoadsAndKilledLoadsLoseNothingReported) {
       ::setenv("TAIRITSU_HOME", (home_ / "store").c_str(), 1);
       std::string script = "for i in $(seq 1000); do \"" + std::string(TAIRITSU_COMMAND) + "\" load \"" +
                            fixture("hello_command.core.wasm") + "\" k" + std::to_string(round) +
-                           ":$i >/dev/null && echo stored k" + std::to_string(round) + ":$i >> \"" +
-                           log.string() + "\"; done";
+                           ":$i >/dev/null && echo stored k" + std::to_string(round) + ":$i >> \"" + log.string() +
+                           "\"; done";
       ::execl("/bin/sh", "sh", "-c", script.c_str(), static_cast<char *>(nullptr));
       ::_exit(127);
     }

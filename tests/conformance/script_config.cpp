@@ -4,21 +4,38 @@
 #include <array>
 #include <map>
 
-
 namespace tairitsu::conformance {
 
 namespace {
 
 // The proposals Wasmtime's runner switches; each is off unless a script asks
 // for it (crates/test-util/src/wasmtime_wast.rs in Wasmtime 48).
-constexpr std::array<std::string_view, 26> kProposals = {
-    "threads",
-    "bulk_memory", "memory64", "custom_page_sizes", "multi_memory", "gc", "function_references",
-    "relaxed_simd", "reference_types", "tail_call", "extended_const", "wide_arithmetic", "branch_hinting",
-    "simd", "exceptions", "stack_switching", "component_model_async", "component_model_more_async_builtins",
-    "component_model_async_stackful", "component_model_threading", "component_model_error_context",
-    "component_model_gc", "component_model_map", "component_model_memory64", "component_model_fixed_length_lists",
-    "component_model_implements"};
+constexpr std::array<std::string_view, 26> kProposals = {"threads",
+                                                         "bulk_memory",
+                                                         "memory64",
+                                                         "custom_page_sizes",
+                                                         "multi_memory",
+                                                         "gc",
+                                                         "function_references",
+                                                         "relaxed_simd",
+                                                         "reference_types",
+                                                         "tail_call",
+                                                         "extended_const",
+                                                         "wide_arithmetic",
+                                                         "branch_hinting",
+                                                         "simd",
+                                                         "exceptions",
+                                                         "stack_switching",
+                                                         "component_model_async",
+                                                         "component_model_more_async_builtins",
+                                                         "component_model_async_stackful",
+                                                         "component_model_threading",
+                                                         "component_model_error_context",
+                                                         "component_model_gc",
+                                                         "component_model_map",
+                                                         "component_model_memory64",
+                                                         "component_model_fixed_length_lists",
+                                                         "component_model_implements"};
 
 // Settings of the runner rather than of the engine.
 constexpr std::array<std::string_view, 3> kRunnerSettings = {"hogs_memory", "gc_types", "spec_test"};
@@ -33,9 +50,9 @@ std::string_view trim(std::string_view s) {
 // in crates/test-util/src/wast.rs): by folder, whatever the script says.
 std::map<std::string, bool> specification_settings(const std::filesystem::path &path) {
   std::map<std::string, bool> on;
-  for (const char *name : {"reference_types", "multi_memory", "component_model_implements", "bulk_memory",
-                           "component_model_async", "component_model_more_async_builtins",
-                           "component_model_async_stackful", "component_model_threading"}) {
+  for (const char *name :
+       {"reference_types", "multi_memory", "component_model_implements", "bulk_memory", "component_model_async",
+        "component_model_more_async_builtins", "component_model_async_stackful", "component_model_threading"}) {
     on[name] = true;
   }
   if (path.filename() == "memory64.wast") on["component_model_memory64"] = true;
@@ -73,8 +90,8 @@ Result<std::map<std::string, bool>> script_settings(std::string_view source) {
 
 Result<ScriptConfig> script_config(const std::filesystem::path &path, std::string_view source) {
   bool specification = path.generic_string().find("component-model/test/") != std::string::npos;
-  auto settings = specification ? Result<std::map<std::string, bool>>(specification_settings(path))
-                                : script_settings(source);
+  auto settings =
+      specification ? Result<std::map<std::string, bool>>(specification_settings(path)) : script_settings(source);
   if (!settings) return std::move(settings).error();
   const std::map<std::string, bool> &asked = *settings;
 

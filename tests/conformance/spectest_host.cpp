@@ -25,7 +25,8 @@ bool owned(const Value &handle) { return handle.as_resource().owned(); }
 }  // namespace
 
 void add_spectest_host(ContainerBuilder &builder, const std::shared_ptr<SpectestState> &state) {
-  builder.define_function("host-return-two", returns(Value::u32(2)))
+  builder
+      .define_function("host-return-two", returns(Value::u32(2)))
       // Concurrent in Wasmtime's runner, but it answers at once: the same as a synchronous answer.
       .define_function("host-echo-u32", [](HostContext &, Args args) -> Result<Value> { return args[0]; })
       .define_function("host#return-three", returns(Value::u32(3)))
@@ -40,8 +41,9 @@ void add_spectest_host(ContainerBuilder &builder, const std::shared_ptr<Spectest
                        })
       .define_resource("host#resource2")
       .define_resource_alias("host#resource1-again", "host#resource1")
-      .define_function("host#[constructor]resource1",
-                       [](HostContext &host, Args args) { return host.new_resource("host#resource1", args[0].as_u32()); })
+      .define_function(
+          "host#[constructor]resource1",
+          [](HostContext &host, Args args) { return host.new_resource("host#resource1", args[0].as_u32()); })
       .define_function("host#[static]resource1.assert",
                        [](HostContext &host, Args args) -> Result<Value> {
                          auto rep = host.resource_rep(args[0]);
@@ -69,8 +71,8 @@ void add_spectest_host(ContainerBuilder &builder, const std::shared_ptr<Spectest
   // Wasmtime's runner makes these suspend (forever, or for one turn of the
   // event loop). Their imports are `async func`s, which Tairitsu refuses to
   // link with `Unsupported` and the reason, so these bodies never run.
-  for (const char *name : {"host#never-return", "host#return-two-slowly", "host#echo-slowly",
-                           "host#[method]resource1.never-return"}) {
+  for (const char *name :
+       {"host#never-return", "host#return-two-slowly", "host#echo-slowly", "host#[method]resource1.never-return"}) {
     builder.define_function(name, [](HostContext &host, Args) -> Result<Value> {
       return Error(ErrorCode::Trap, std::string(host.function_name()) + " cannot answer without suspending");
     });

@@ -24,5 +24,4 @@ struct SpectestState {
 /// Adds the host items to `builder`; `state` is shared by every component of a script.
 void add_spectest_host(ContainerBuilder &builder, const std::shared_ptr<SpectestState> &state);
 
-
 }  // namespace tairitsu::conformance

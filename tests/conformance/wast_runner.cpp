@@ -195,8 +195,7 @@ class ScriptRunner {
   /// An expected failure. `any_message`: the failure is what counts, not its
   /// wording (refused components of the specification's scripts, as in
   /// Wasmtime's runner).
-  void expect_error(const Result<void> &outcome, const std::string &text, const char *what,
-                    bool any_message = false) {
+  void expect_error(const Result<void> &outcome, const std::string &text, const char *what, bool any_message = false) {
     if (outcome) {
       fail(std::string("expected ") + what + " with '" + text + "', but it succeeded");
     } else if (!any_message && !trap_matches(text, outcome.error().message())) {
@@ -213,7 +212,8 @@ class ScriptRunner {
     auto has = [](const std::string &s, std::string_view part) { return s.find(part) != std::string::npos; };
     return has(actual, expected) ||
            (has(expected, "uninitialized element 2") && has(actual, "uninitialized element")) ||
-           (has(expected, "null function") && (has(actual, "uninitialized element") || has(actual, "null reference"))) ||
+           (has(expected, "null function") &&
+            (has(actual, "uninitialized element") || has(actual, "null reference"))) ||
            (has(expected, "null") && has(expected, "reference") && has(actual, "null reference")) ||
            (has(expected, "cannot write") && has(actual, "cannot write")) ||
            (has(expected, "cannot read") && has(actual, "cannot read"));
@@ -247,8 +247,9 @@ class ScriptRunner {
     } else if (type_ == "action" || type_ == "assert_return") {
       Outcome outcome = invoke(command.at("action"));
       if (!outcome.result) return fail("cannot invoke: " + outcome.not_made);
-      if (!*outcome.result) return unsupported(outcome.result->error()) ? skip(outcome.result->error().message())
-                                                                         : fail("the call failed: " + outcome.result->error().to_string());
+      if (!*outcome.result)
+        return unsupported(outcome.result->error()) ? skip(outcome.result->error().message())
+                                                    : fail("the call failed: " + outcome.result->error().to_string());
       if (type_ == "action") return pass();
       const json &expected = command.at("expected");
       const Value &value = **outcome.result;

@@ -138,17 +138,16 @@ Result<Value> value_from_json(const json &j) {
 std::optional<std::string> mismatch(const json &expected, const Value &actual) {
   const std::string &type = expected.at("type").get_ref<const std::string &>();
   const json &v = expected.contains("value") ? expected.at("value") : json();
-  auto differ = [&] {
-    return "expected " + expected.dump() + ", got " + actual.to_string();
-  };
+  auto differ = [&] { return "expected " + expected.dump() + ", got " + actual.to_string(); };
   if ((type == "f32" && actual.kind() == TypeKind::F32) || (type == "f64" && actual.kind() == TypeKind::F64)) {
     bool nan = type == "f32" ? std::isnan(actual.as_f32()) : std::isnan(actual.as_f64());
     if (is_nan_pattern(v)) {
       return nan ? std::nullopt : std::optional(differ());
     }
     auto want = value_from_json(expected);
-    bool same = want && (type == "f32" ? std::bit_cast<uint32_t>(want->as_f32()) == std::bit_cast<uint32_t>(actual.as_f32())
-                                       : std::bit_cast<uint64_t>(want->as_f64()) == std::bit_cast<uint64_t>(actual.as_f64()));
+    bool same =
+        want && (type == "f32" ? std::bit_cast<uint32_t>(want->as_f32()) == std::bit_cast<uint32_t>(actual.as_f32())
+                               : std::bit_cast<uint64_t>(want->as_f64()) == std::bit_cast<uint64_t>(actual.as_f64()));
     return same ? std::nullopt : std::optional(differ());
   }
   // Containers compare item by item, so that NaN patterns inside them work.

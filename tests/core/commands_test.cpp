@@ -25,9 +25,8 @@ using Filesystem = WitInterfaceOf<"filesystem", Read, Write>;
 
 TEST(Commands, SimpleHandlersAnswerTypedCommands) {
   WitCommandDispatcher d;
-  ASSERT_TRUE(d.register_handler(simple_handler<Read>([](const Read &r) {
-    return Outcome<std::string, std::string>::ok("contents of " + r.path);
-  })));
+  ASSERT_TRUE(d.register_handler(simple_handler<Read>(
+      [](const Read &r) { return Outcome<std::string, std::string>::ok("contents of " + r.path); })));
   auto answer = d.dispatch(Read{.path = "a.txt"});
   ASSERT_TRUE(answer) << answer.error();
   EXPECT_EQ(answer->value(), "contents of a.txt");
@@ -51,12 +50,10 @@ TEST(Commands, UnknownCommandsAndHandlerFailuresAreClearErrors) {
   EXPECT_EQ(none.error().code(), ErrorCode::NotFound);
   EXPECT_EQ(none.error().message(), "no handler for command 'ping'; the dispatcher handles: nothing");
 
-  ASSERT_TRUE(d.register_handler(simple_handler<Ping>([](const Ping &) -> Result<std::string> {
-    return Error(ErrorCode::InvalidState, "the link is down");
-  })));
-  ASSERT_TRUE(d.register_handler(simple_handler<Count>([](const Count &) -> uint32_t {
-    throw std::runtime_error("counter overflow");
-  })));
+  ASSERT_TRUE(d.register_handler(simple_handler<Ping>(
+      [](const Ping &) -> Result<std::string> { return Error(ErrorCode::InvalidState, "the link is down"); })));
+  ASSERT_TRUE(d.register_handler(
+      simple_handler<Count>([](const Count &) -> uint32_t { throw std::runtime_error("counter overflow"); })));
   auto failed = d.dispatch(Ping{});
   ASSERT_FALSE(failed);
   EXPECT_EQ(failed.error().code(), ErrorCode::InvalidState);
@@ -84,11 +81,10 @@ TEST(Commands, InterfacesDeclareTheirCommandsAndRequireEveryHandler) {
       auto it = f.find(c.path);
       return it == f.end() ? Outcome<std::string, std::string>::err("no such file: " + c.path)
                            : Outcome<std::string, std::string>::ok(it->second);
-    })
-    .on<Write>(files, [](auto &f, const Write &c) {
-      f[c.path] = c.data;
-      return Outcome<std::monostate, std::string>::ok({});
-    });
+    }).on<Write>(files, [](auto &f, const Write &c) {
+    f[c.path] = c.data;
+    return Outcome<std::monostate, std::string>::ok({});
+  });
   WitCommandDispatcher dispatcher;
   ASSERT_TRUE(fs.register_handlers(dispatcher));
   ASSERT_TRUE(dispatcher.dispatch(Write{.path = "a", .data = "hello"}));
@@ -124,8 +120,9 @@ class Diagnostics final : public WitInterface {
 TEST(Commands, CompositeInterfacesRegisterAllAndNameConflicts) {
   CompositeWitInterface all;
   Filesystem fs;
-  fs.on<Read>([](const Read &) { return Outcome<std::string, std::string>::ok(""); })
-      .on<Write>([](const Write &) { return Outcome<std::monostate, std::string>::ok({}); });
+  fs.on<Read>([](const Read &) { return Outcome<std::string, std::string>::ok(""); }).on<Write>([](const Write &) {
+    return Outcome<std::monostate, std::string>::ok({});
+  });
   all.add_interface(std::make_unique<Filesystem>(std::move(fs))).add_interface(std::make_unique<Network>());
   EXPECT_EQ(all.interface_names(), (std::vector<std::string_view>{"filesystem", "network"}));
   WitCommandDispatcher d;
@@ -139,8 +136,7 @@ TEST(Commands, CompositeInterfacesRegisterAllAndNameConflicts) {
   auto r = clash.register_all(d2);
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code(), ErrorCode::AlreadyExists);
-  EXPECT_NE(r.error().to_string().find("command 'ping' is already handled by interface 'network'"),
-            std::string::npos)
+  EXPECT_NE(r.error().to_string().find("command 'ping' is already handled by interface 'network'"), std::string::npos)
       << r.error();
   EXPECT_NE(r.error().to_string().find("registering interface 'diagnostics'"), std::string::npos) << r.error();
 }

@@ -16,9 +16,8 @@ using testing::read_bytes;
 class Store : public ::testing::Test {
  protected:
   void SetUp() override {
-    root_ = std::filesystem::temp_directory_path() /
-            ("tairitsu-store-" + std::to_string(::getpid()) + "-" +
-             ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    root_ = std::filesystem::temp_directory_path() / ("tairitsu-store-" + std::to_string(::getpid()) + "-" +
+                                                      ::testing::UnitTest::GetInstance()->current_test_info()->name());
     std::filesystem::remove_all(root_);
     auto store = ImageStore::open(root_);
     ASSERT_TRUE(store) << store.error();
@@ -116,13 +115,11 @@ TEST_F(Store, BadInputChangesNothing) {
   auto list = store_->list();
   ASSERT_TRUE(list);
   EXPECT_TRUE(list->empty());
-  EXPECT_EQ(store_->add(read_bytes(fixture_path("adder.wasm")), "Bad Name").error().code(),
-            ErrorCode::InvalidInput);
+  EXPECT_EQ(store_->add(read_bytes(fixture_path("adder.wasm")), "Bad Name").error().code(), ErrorCode::InvalidInput);
 }
 
 // Runs the writer tool; returns its pid and the read end of its stdout.
-std::pair<pid_t, int> spawn_writer(const std::filesystem::path &root, const std::string &prefix,
-                                   int count) {
+std::pair<pid_t, int> spawn_writer(const std::filesystem::path &root, const std::string &prefix, int count) {
   int fds[2];
   if (::pipe(fds) != 0) return {-1, -1};
   pid_t pid = ::fork();
@@ -132,8 +129,8 @@ std::pair<pid_t, int> spawn_writer(const std::filesystem::path &root, const std:
     ::close(fds[1]);
     std::string file = fixture_path("adder.wasm").string();
     std::string n = std::to_string(count);
-    ::execl(TAIRITSU_STORE_WRITER, TAIRITSU_STORE_WRITER, root.c_str(), file.c_str(),
-            prefix.c_str(), n.c_str(), static_cast<char *>(nullptr));
+    ::execl(TAIRITSU_STORE_WRITER, TAIRITSU_STORE_WRITER, root.c_str(), file.c_str(), prefix.c_str(), n.c_str(),
+            static_cast<char *>(nullptr));
     ::_exit(127);
   }
   ::close(fds[1]);

@@ -68,9 +68,7 @@ TEST(Registry, ContainersByNameOutliveTheirImage) {
 TEST(Registry, ConfiguresContainersItCreates) {
   Registry registry;
   ASSERT_OK(registry.register_image("spin", fixture_image("spin.wasm")));
-  auto c = registry.create_container("limited", "spin", [](ContainerBuilder &b) {
-    b.limits({.fuel = 10'000});
-  });
+  auto c = registry.create_container("limited", "spin", [](ContainerBuilder &b) { b.limits({.fuel = 10'000}); });
   ASSERT_OK(c);
   auto r = (*c)->call("spin");
   ASSERT_FALSE(r);
@@ -96,8 +94,8 @@ TEST(Registry, EightThreadsRegisterCreateCallAndRemoveAtOnce) {
           auto sum = (*c)->call("add", {Value::s32(t), Value::s32(i)});
           ok = sum && *sum == Value::s32(t + i);
           // Another thread's container, called through the registry.
-          if (auto other = registry.find_container("c" + std::to_string((t + 1) % kThreads) +
-                                                   "-" + std::to_string(i))) {
+          if (auto other =
+                  registry.find_container("c" + std::to_string((t + 1) % kThreads) + "-" + std::to_string(i))) {
             auto r = other->call("add", {Value::s32(1), Value::s32(1)});
             ok = ok && (r || r.error().code() == ErrorCode::InvalidState);
           }

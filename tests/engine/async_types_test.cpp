@@ -55,9 +55,7 @@ TEST(AsyncTypes, CallingAFunctionWithAStreamIsUnsupported) {
 TEST(AsyncTypes, DefiningAHostFunctionWithAStreamIsUnsupported) {
   auto c = ContainerBuilder(async_image())
                .define_function("take-stream",
-                                [](HostContext &, std::span<const Value>) -> Result<Value> {
-                                  return Value::unit();
-                                })
+                                [](HostContext &, std::span<const Value>) -> Result<Value> { return Value::unit(); })
                .build();
   ASSERT_FALSE(c);
   EXPECT_EQ(c.error().code(), ErrorCode::Unsupported);
@@ -68,8 +66,7 @@ TEST(AsyncTypes, AnUnprovidedStreamImportIsListedWithItsType) {
   auto c = ContainerBuilder(async_image()).build();
   ASSERT_FALSE(c);
   EXPECT_EQ(c.error().code(), ErrorCode::LinkError);
-  EXPECT_NE(c.error().message().find("take-stream: func(s: stream<u8>)"), std::string::npos)
-      << c.error();
+  EXPECT_NE(c.error().message().find("take-stream: func(s: stream<u8>)"), std::string::npos) << c.error();
 }
 
 }  // namespace
@@ -99,7 +96,8 @@ TEST(AsyncExports, ACallbackLiftedExportAnswersThroughCall) {
       (core instance $i (instantiate $m (with "" (instance (export "task.return" (func $return))))))
       (func (export "f") async (result u32)
         (canon lift (core func $i "f") async (callback (core func $i "callback")))))
-  )", *engine);
+  )",
+                               *engine);
   ASSERT_TRUE(image) << image.error();
   auto container = ContainerBuilder(*image).wasi(false).build();
   ASSERT_TRUE(container) << container.error();

@@ -94,10 +94,8 @@ TEST(Container, RunsACoreCommandModuleWithArgsEnvAndCapturedOutput) {
 }
 
 TEST(Container, CommandExitCodeAndDeniedEnvironment) {
-  auto c = ContainerBuilder(fixture_image("hello_command.wasm"))
-               .args({"--fail"})
-               .stdout_mode(StdioMode::Capture)
-               .build();
+  auto c =
+      ContainerBuilder(fixture_image("hello_command.wasm")).args({"--fail"}).stdout_mode(StdioMode::Capture).build();
   ASSERT_OK(c);
   auto code = c->run();
   ASSERT_OK(code);

@@ -1,7 +1,7 @@
 // Guest initializers: Wasmtime's own linker and store before instantiation.
 
-#include "support.hpp"
 #include "tairitsu/guest_init.hpp"
+#include "support.hpp"
 
 namespace tairitsu {
 namespace {
@@ -20,29 +20,31 @@ wasmtime_error_t *times_ten(void *calls, wasmtime_context_t *, const wasmtime_co
 TEST(GuestInit, TheInitializerLinksWhatTheHostDidNotAndRunsForEachInstance) {
   int calls = 0, runs = 0;
   std::string seen_name;
-  auto c = ContainerBuilder(fixture_image("bench_guest.wasm"))
-               .name("raw-host")
-               .guest_initializer([&](GuestInitContext &ctx) -> Result<void> {
-                 ++runs;
-                 seen_name = ctx.container_name;
-                 EXPECT_NE(ctx.store, nullptr);
-                 EXPECT_NE(ctx.component, nullptr);
-                 auto *root = wasmtime_component_linker_root(ctx.linker);
-                 wasmtime_component_linker_instance_t *host = nullptr;
-                 std::string_view iface = "tairitsu:bench/host@0.1.0", fn = "bounce";
-                 wasmtime_error_t *err = wasmtime_component_linker_instance_add_instance(root, iface.data(), iface.size(), &host);
-                 if (!err) {
-                   err = wasmtime_component_linker_instance_add_func(host, fn.data(), fn.size(), times_ten, &calls, nullptr);
-                   wasmtime_component_linker_instance_delete(host);
-                 }
-                 wasmtime_component_linker_instance_delete(root);
-                 if (err) {
-                   wasmtime_error_delete(err);
-                   return Error(ErrorCode::LinkError, "bounce could not be defined");
-                 }
-                 return {};
-               })
-               .build();
+  auto c =
+      ContainerBuilder(fixture_image("bench_guest.wasm"))
+          .name("raw-host")
+          .guest_initializer([&](GuestInitContext &ctx) -> Result<void> {
+            ++runs;
+            seen_name = ctx.container_name;
+            EXPECT_NE(ctx.store, nullptr);
+            EXPECT_NE(ctx.component, nullptr);
+            auto *root = wasmtime_component_linker_root(ctx.linker);
+            wasmtime_component_linker_instance_t *host = nullptr;
+            std::string_view iface = "tairitsu:bench/host@0.1.0", fn = "bounce";
+            wasmtime_error_t *err =
+                wasmtime_component_linker_instance_add_instance(root, iface.data(), iface.size(), &host);
+            if (!err) {
+              err = wasmtime_component_linker_instance_add_func(host, fn.data(), fn.size(), times_ten, &calls, nullptr);
+              wasmtime_component_linker_instance_delete(host);
+            }
+            wasmtime_component_linker_instance_delete(root);
+            if (err) {
+              wasmtime_error_delete(err);
+              return Error(ErrorCode::LinkError, "bounce could not be defined");
+            }
+            return {};
+          })
+          .build();
   ASSERT_OK(c);
   EXPECT_EQ(seen_name, "raw-host");
   EXPECT_EQ(*c->call("round-trip", {Value::s32(4)}), Value::s32(80));

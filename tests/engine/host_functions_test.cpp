@@ -28,12 +28,10 @@ TEST_F(Showcase, StringsListsAndNumbers) {
   EXPECT_EQ(call("add", {Value::s32(2), Value::s32(40)}), Value::s32(42));
   EXPECT_EQ(call("add", {Value::s32(INT32_MAX), Value::s32(1)}), Value::s32(INT32_MIN));
   EXPECT_EQ(call(api("greet"), {Value::string("wörld")}), Value::string("Hello, wörld!"));
-  EXPECT_EQ(call(api("sum"), {Value::list({Value::s32(INT32_MAX), Value::s32(INT32_MAX),
-                                           Value::s32(-5)})}),
+  EXPECT_EQ(call(api("sum"), {Value::list({Value::s32(INT32_MAX), Value::s32(INT32_MAX), Value::s32(-5)})}),
             Value::s64(int64_t{INT32_MAX} * 2 - 5));
   EXPECT_EQ(call(api("sum"), {Value::list({})}), Value::s64(0));
-  EXPECT_EQ(call(api("reverse"), {Value::list({Value::string("a"), Value::string(""),
-                                               Value::string("c")})}),
+  EXPECT_EQ(call(api("reverse"), {Value::list({Value::string("a"), Value::string(""), Value::string("c")})}),
             Value::list({Value::string("c"), Value::string(""), Value::string("a")}));
   EXPECT_EQ(call(api("pair"), {Value::u8(255), Value::string("ab")}),
             Value::tuple({Value::u8(0), Value::string("abab")}));
@@ -41,8 +39,7 @@ TEST_F(Showcase, StringsListsAndNumbers) {
 
 TEST_F(Showcase, RecordsVariantsEnumsFlags) {
   EXPECT_EQ(call(api("scale"), {point(3, -4), Value::s32(3)}), point(9, -12));
-  EXPECT_DOUBLE_EQ(call(api("area"), {Value::variant("circle", Value::f64(2.0))}).as_f64(),
-                   3.141592653589793 * 4.0);
+  EXPECT_DOUBLE_EQ(call(api("area"), {Value::variant("circle", Value::f64(2.0))}).as_f64(), 3.141592653589793 * 4.0);
   EXPECT_EQ(call(api("area"), {Value::variant("rectangle", point(-3, 4))}), Value::f64(12.0));
   EXPECT_EQ(call(api("area"), {Value::variant("empty")}), Value::f64(0.0));
   EXPECT_EQ(call(api("next-color"), {Value::enumeration("blue")}), Value::enumeration("red"));
@@ -52,8 +49,7 @@ TEST_F(Showcase, RecordsVariantsEnumsFlags) {
 
 TEST_F(Showcase, OptionsAndResults) {
   EXPECT_EQ(call(api("parse-number"), {Value::string("-123")}), Value::ok(Value::s32(-123)));
-  EXPECT_EQ(call(api("parse-number"), {Value::string("12x")}),
-            Value::err(Value::string("not a number: 12x")));
+  EXPECT_EQ(call(api("parse-number"), {Value::string("12x")}), Value::err(Value::string("not a number: 12x")));
   EXPECT_EQ(call(api("parse-number"), {Value::string("99999999999")}),
             Value::err(Value::string("not a number: 99999999999")));
   auto items = Value::list({Value::string("a"), Value::string("b")});
@@ -97,12 +93,10 @@ TEST_F(Showcase, ArgumentsAreCheckedAgainstTheSignature) {
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code(), ErrorCode::TypeMismatch);
   EXPECT_NE(r.error().message().find("expected 2 argument(s)"), std::string::npos) << r.error();
-  r = container_->call(api("scale"),
-                       {Value::record({{"x", Value::s32(1)}, {"y", Value::string("2")}}), Value::s32(1)});
+  r = container_->call(api("scale"), {Value::record({{"x", Value::s32(1)}, {"y", Value::string("2")}}), Value::s32(1)});
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code(), ErrorCode::TypeMismatch);
-  EXPECT_NE(r.error().message().find("argument 'p': expected record { x: s32, y: s32 }"),
-            std::string::npos)
+  EXPECT_NE(r.error().message().find("argument 'p': expected record { x: s32, y: s32 }"), std::string::npos)
       << r.error();
   EXPECT_NE(r.error().message().find("mismatch at .y"), std::string::npos) << r.error();
   r = container_->call(api("greet"), {Value::string(std::string("\xff\xfe", 2))});
@@ -147,17 +141,14 @@ TEST(HostFunctions, HostErrorAndWrongResultTypeBecomeTraps) {
   auto r = c.call(api("roundtrip"), {point(0, 0)});
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code(), ErrorCode::Trap);
-  EXPECT_NE(r.error().message().find(
-                "host function 'tairitsu:showcase/host@0.1.0#transform' failed: transform is "
-                "unavailable"),
+  EXPECT_NE(r.error().message().find("host function 'tairitsu:showcase/host@0.1.0#transform' failed: transform is "
+                                     "unavailable"),
             std::string::npos)
       << r.error();
   ASSERT_OK(c.restart());
   r = c.call("banner");
   ASSERT_FALSE(r);
-  EXPECT_NE(r.error().message().find("wrong result type: expected string, found 7"),
-            std::string::npos)
-      << r.error();
+  EXPECT_NE(r.error().message().find("wrong result type: expected string, found 7"), std::string::npos) << r.error();
   ASSERT_OK(c.restart());
   r = c.call(api("describe"), {Value::string("k")});  // lookup is linked as a trap
   ASSERT_FALSE(r);
@@ -166,9 +157,8 @@ TEST(HostFunctions, HostErrorAndWrongResultTypeBecomeTraps) {
 
 TEST(HostFunctions, EveryMissingImportIsListedWithItsType) {
   ContainerBuilder b(fixture_image("showcase.wasm"));
-  b.define_function(host_item("log"), [](HostContext &, std::span<const Value>) -> Result<Value> {
-    return Value::unit();
-  });
+  b.define_function(host_item("log"),
+                    [](HostContext &, std::span<const Value>) -> Result<Value> { return Value::unit(); });
   auto r = b.build();
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code(), ErrorCode::LinkError);
@@ -178,9 +168,7 @@ TEST(HostFunctions, EveryMissingImportIsListedWithItsType) {
                    "-> record { x: s32, y: s32 }"),
             std::string::npos)
       << m;
-  EXPECT_NE(m.find("tairitsu:showcase/host@0.1.0#lookup: func(key: string) -> option<string>"),
-            std::string::npos)
-      << m;
+  EXPECT_NE(m.find("tairitsu:showcase/host@0.1.0#lookup: func(key: string) -> option<string>"), std::string::npos) << m;
   EXPECT_NE(m.find("tairitsu:showcase/host@0.1.0#resource session"), std::string::npos) << m;
   EXPECT_EQ(m.find("#log:"), std::string::npos) << m;
   EXPECT_EQ(m.find("wasi:"), std::string::npos) << m;
@@ -206,9 +194,8 @@ TEST(HostFunctions, HostStateIsSharedWithTheHost) {
 
 TEST(HostFunctions, ALaterDefinitionReplacesAnEarlierOneAndExceptionsTrap) {
   auto b = showcase_builder();
-  b.define_function(host_item("transform"), [](HostContext &, std::span<const Value>) -> Result<Value> {
-    throw std::runtime_error("kaboom");
-  });
+  b.define_function(host_item("transform"),
+                    [](HostContext &, std::span<const Value>) -> Result<Value> { throw std::runtime_error("kaboom"); });
   auto built = b.build();
   ASSERT_OK(built);
   auto r = built->call(api("roundtrip"), {point(0, 0)});

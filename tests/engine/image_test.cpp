@@ -20,12 +20,11 @@ std::vector<std::string> signatures(const std::vector<WorldItem> &items) {
 TEST(Image, ListsExportsOfAWatComponentWithWitSignatures) {
   Image image = fixture_image("adder.wasm");
   EXPECT_EQ(image.source(), ImageSource::Component);
-  EXPECT_EQ(signatures(image.exports()),
-            (std::vector<std::string>{
-                "add: func(a: s32, b: s32) -> s32",
-                "interface tairitsu:adder/math@1.0.0",
-                "tairitsu:adder/math@1.0.0#mul: func(a: s32, b: s32) -> s32",
-            }));
+  EXPECT_EQ(signatures(image.exports()), (std::vector<std::string>{
+                                             "add: func(a: s32, b: s32) -> s32",
+                                             "interface tairitsu:adder/math@1.0.0",
+                                             "tairitsu:adder/math@1.0.0#mul: func(a: s32, b: s32) -> s32",
+                                         }));
   EXPECT_TRUE(image.imports().empty());
 }
 
@@ -38,19 +37,22 @@ TEST(Image, ListsImportsAndExportsOfTheCGuest) {
   EXPECT_TRUE(has(exports, "add: func(a: s32, b: s32) -> s32"));
   EXPECT_TRUE(has(exports, "banner: func() -> string"));
   EXPECT_TRUE(has(exports, "tairitsu:showcase/api@0.1.0#greet: func(name: string) -> string"));
-  EXPECT_TRUE(has(exports, "tairitsu:showcase/api@0.1.0#scale: func(p: record { x: s32, y: s32 }, "
-                           "factor: s32) -> record { x: s32, y: s32 }"));
+  EXPECT_TRUE(has(exports,
+                  "tairitsu:showcase/api@0.1.0#scale: func(p: record { x: s32, y: s32 }, "
+                  "factor: s32) -> record { x: s32, y: s32 }"));
   EXPECT_TRUE(has(exports, "tairitsu:showcase/api@0.1.0#resource counter"));
   EXPECT_TRUE(has(exports,
                   "tairitsu:showcase/api@0.1.0#[method]counter.increment: func(self: "
                   "borrow<counter>) -> s32"));
-  EXPECT_TRUE(has(exports, "tairitsu:showcase/api@0.1.0#parse-number: func(text: string) -> "
-                           "result<s32, string>"));
+  EXPECT_TRUE(has(exports,
+                  "tairitsu:showcase/api@0.1.0#parse-number: func(text: string) -> "
+                  "result<s32, string>"));
   auto imports = signatures(image.imports());
   EXPECT_TRUE(has(imports, "host-version: func() -> string"));
   EXPECT_TRUE(has(imports, "tairitsu:showcase/host@0.1.0#resource session"));
-  EXPECT_TRUE(has(imports, "tairitsu:showcase/host@0.1.0#lookup: func(key: string) -> "
-                           "option<string>"));
+  EXPECT_TRUE(has(imports,
+                  "tairitsu:showcase/host@0.1.0#lookup: func(key: string) -> "
+                  "option<string>"));
 }
 
 TEST(Image, DigestIsSha256OfTheBytes) {
@@ -105,8 +107,7 @@ TEST(Image, PrecompiledArtifactFromAnotherConfigurationIsRefused) {
   auto loaded = Image::from_precompiled(*artifact);
   ASSERT_FALSE(loaded);
   EXPECT_EQ(loaded.error().code(), ErrorCode::InvalidInput);
-  EXPECT_NE(loaded.error().message().find("precompiled artifact"), std::string::npos)
-      << loaded.error();
+  EXPECT_NE(loaded.error().message().find("precompiled artifact"), std::string::npos) << loaded.error();
   // Wasmtime names the setting that differs.
   EXPECT_NE(loaded.error().message().find("fuel"), std::string::npos) << loaded.error();
 }

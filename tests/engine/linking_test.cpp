@@ -74,7 +74,9 @@ TEST(CoreModules, AnExportedModuleServesAnotherContainer) {
     (component
       (core module $m (func (export "f") (result i32) i32.const 7))
       (export "helpers" (core module $m)))
-  )")).wasi(false).build();
+  )"))
+                      .wasi(false)
+                      .build();
   ASSERT_TRUE(exporter) << exporter.error();
   auto module = exporter->exported_module("helpers");
   ASSERT_TRUE(module) << module.error();
@@ -100,11 +102,12 @@ TEST(NestedInstances, AFunctionOfANestedInstanceIsNamedByItsPath) {
       (core instance $i (instantiate $m (with "" (instance (export "four" (func $four_lowered))))))
       (func (export "five") (result u32) (canon lift (core func $i "call"))))
   )");
-  auto container = ContainerBuilder(image)
-                       .wasi(false)
-                       .define_function("host#nested#four",
-                                        [](HostContext &, std::span<const Value>) -> Result<Value> { return Value::u32(4); })
-                       .build();
+  auto container =
+      ContainerBuilder(image)
+          .wasi(false)
+          .define_function("host#nested#four",
+                           [](HostContext &, std::span<const Value>) -> Result<Value> { return Value::u32(4); })
+          .build();
   ASSERT_TRUE(container) << container.error();
   EXPECT_EQ(container->call("five", {}).value(), Value::u32(5));
 }

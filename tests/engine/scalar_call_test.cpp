@@ -32,10 +32,9 @@ void expect_identity(Container &c, const std::string &function, const Value &v) 
 
 // One argument of each kind for `weigh`, in its order.
 std::vector<Value> weigh_args() {
-  return {Value::boolean(true), Value::s8(-2),          Value::u8(200),
-          Value::s16(-300),     Value::u16(60000),      Value::s32(-70000),
-          Value::u32(4000000000u), Value::s64(-5000000000), Value::u64(9000000000),
-          Value::f32(0.5f),     Value::f64(-0.25),      Value::character(U'\U0001F600')};
+  return {Value::boolean(true),   Value::s8(-2),      Value::u8(200),          Value::s16(-300),
+          Value::u16(60000),      Value::s32(-70000), Value::u32(4000000000u), Value::s64(-5000000000),
+          Value::u64(9000000000), Value::f32(0.5f),   Value::f64(-0.25),       Value::character(U'\U0001F600')};
 }
 
 template <typename T>
@@ -64,8 +63,8 @@ TEST(ScalarCall, EveryKindComesBackUnchanged) {
                   std::numeric_limits<float>::infinity()}) {
     expect_identity(c, "id-f32", Value::f32(v));
   }
-  for (double v : {0.0, -0.0, 0.1, -1e308, std::numeric_limits<double>::denorm_min(),
-                   -std::numeric_limits<double>::infinity()}) {
+  for (double v :
+       {0.0, -0.0, 0.1, -1e308, std::numeric_limits<double>::denorm_min(), -std::numeric_limits<double>::infinity()}) {
     expect_identity(c, "id-f64", Value::f64(v));
   }
   for (char32_t v : {U'\0', U'a', U'\u00e9', U'\uFFFF', U'\U0001F600', U'\U0010FFFF'}) {
@@ -91,9 +90,8 @@ TEST(ScalarCall, OneOfEachKindArrivesInItsPlace) {
   Container c = scalars();
   auto r = c.call("weigh", weigh_args());
   ASSERT_OK(r);
-  double expected = 1 * 1.0 + 2 * -2.0 + 3 * 200.0 + 4 * -300.0 + 5 * 60000.0 + 6 * -70000.0 +
-                    7 * 4000000000.0 + 8 * -5000000000.0 + 9 * 9000000000.0 + 10 * 0.5 +
-                    11 * -0.25 + 12 * double{0x1F600};
+  double expected = 1 * 1.0 + 2 * -2.0 + 3 * 200.0 + 4 * -300.0 + 5 * 60000.0 + 6 * -70000.0 + 7 * 4000000000.0 +
+                    8 * -5000000000.0 + 9 * 9000000000.0 + 10 * 0.5 + 11 * -0.25 + 12 * double{0x1F600};
   EXPECT_EQ(*r, Value::f64(expected));
 }
 
@@ -110,13 +108,11 @@ TEST(ScalarCall, WrongArgumentCountIsRefusedWithTheSignature) {
   auto r = c.call("id-s32", {Value::s32(1), Value::s32(2)});
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code(), ErrorCode::TypeMismatch);
-  EXPECT_EQ(r.error().message(),
-            "calling 'id-s32': expected 1 argument(s) for id-s32: func(x: s32) -> s32, got 2");
+  EXPECT_EQ(r.error().message(), "calling 'id-s32': expected 1 argument(s) for id-s32: func(x: s32) -> s32, got 2");
   auto none = c.call("weigh");
   ASSERT_FALSE(none);
   EXPECT_EQ(none.error().code(), ErrorCode::TypeMismatch);
-  EXPECT_NE(none.error().message().find("expected 12 argument(s) for weigh: func(a: bool, "),
-            std::string::npos)
+  EXPECT_NE(none.error().message().find("expected 12 argument(s) for weigh: func(a: bool, "), std::string::npos)
       << none.error();
   EXPECT_EQ(c.state(), ContainerState::Created);
 }
@@ -146,8 +142,7 @@ TEST(ScalarCall, ACharThatIsNotAUnicodeScalarValueIsInvalidInput) {
   auto r = c.call("id-char", {Value::character(char32_t{0xD800})});
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code(), ErrorCode::InvalidInput);
-  EXPECT_EQ(r.error().message(),
-            "calling 'id-char', argument 'x': char U+55296 is not a Unicode scalar value");
+  EXPECT_EQ(r.error().message(), "calling 'id-char', argument 'x': char U+55296 is not a Unicode scalar value");
   auto high = c.call("id-char", {Value::character(char32_t{0x110000})});
   ASSERT_FALSE(high);
   EXPECT_EQ(high.error().code(), ErrorCode::InvalidInput);
@@ -170,8 +165,9 @@ TEST(ScalarCall, ATrapFailsTheContainerUntilRestart) {
   auto r = c.call("trap", {Value::u32(1)});
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code(), ErrorCode::Trap) << r.error();
-  EXPECT_EQ(r.error().message(), "calling 'trap' in container 'scalars': wasm trap: wasm "
-                                 "`unreachable` instruction executed");
+  EXPECT_EQ(r.error().message(),
+            "calling 'trap' in container 'scalars': wasm trap: wasm "
+            "`unreachable` instruction executed");
   EXPECT_FALSE(r.error().backtrace().empty());
   EXPECT_EQ(c.state(), ContainerState::Failed);
   ASSERT_TRUE(c.failure().has_value());
@@ -180,8 +176,7 @@ TEST(ScalarCall, ATrapFailsTheContainerUntilRestart) {
   auto refused = c.call("id-s32", {Value::s32(1)});
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error().code(), ErrorCode::InvalidState);
-  EXPECT_NE(refused.error().message().find("calling 'id-s32': container 'scalars' has failed"),
-            std::string::npos)
+  EXPECT_NE(refused.error().message().find("calling 'id-s32': container 'scalars' has failed"), std::string::npos)
       << refused.error();
 
   ASSERT_OK(c.restart());
@@ -198,8 +193,9 @@ TEST(ScalarCall, ATrapInAFunctionOfAddsSignatureFailsTheContainer) {
   auto r = c.call("trap-pair", {Value::s32(1), Value::s32(2)});
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code(), ErrorCode::Trap) << r.error();
-  EXPECT_EQ(r.error().message(), "calling 'trap-pair' in container 'scalars': wasm trap: wasm "
-                                 "`unreachable` instruction executed");
+  EXPECT_EQ(r.error().message(),
+            "calling 'trap-pair' in container 'scalars': wasm trap: wasm "
+            "`unreachable` instruction executed");
   EXPECT_FALSE(r.error().backtrace().empty());
   EXPECT_EQ(c.state(), ContainerState::Failed);
   ASSERT_OK(c.restart());
@@ -215,8 +211,9 @@ TEST(ScalarCall, FuelIsRefilledForEachCallAndItsExhaustionFailsTheContainer) {
   auto r = c.call("spin");
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code(), ErrorCode::LimitExceeded) << r.error();
-  EXPECT_EQ(r.error().message(), "calling 'spin' in container 'scalars': fuel limit of 10000 "
-                                 "units exhausted (wasm trap: all fuel consumed by WebAssembly)");
+  EXPECT_EQ(r.error().message(),
+            "calling 'spin' in container 'scalars': fuel limit of 10000 "
+            "units exhausted (wasm trap: all fuel consumed by WebAssembly)");
   EXPECT_EQ(c.state(), ContainerState::Failed);
   ASSERT_OK(c.restart());
   auto sum = c.call("id-u16", {Value::u16(9)});
@@ -257,16 +254,14 @@ TEST(ScalarCall, TypedCallsOfScalarSignaturesAgree) {
   auto bad = (*idc)(char32_t{0xDFFF});
   ASSERT_FALSE(bad);
   EXPECT_EQ(bad.error().code(), ErrorCode::InvalidInput);
-  EXPECT_EQ(bad.error().message(),
-            "calling 'id-char', argument 'x': char U+57343 is not a Unicode scalar value");
+  EXPECT_EQ(bad.error().message(), "calling 'id-char', argument 'x': char U+57343 is not a Unicode scalar value");
   EXPECT_EQ(c.state(), ContainerState::Running);
-  auto weigh = c.func<double(bool, int8_t, uint8_t, int16_t, uint16_t, int32_t, uint32_t, int64_t,
-                             uint64_t, float, double, char32_t)>("weigh");
+  auto weigh = c.func<double(bool, int8_t, uint8_t, int16_t, uint16_t, int32_t, uint32_t, int64_t, uint64_t, float,
+                             double, char32_t)>("weigh");
   ASSERT_OK(weigh);
   auto w = (*weigh)(false, 1, 2, 3, 4, 5, 6, 7, 8, 9.0f, 10.0, U'\u000b');
   ASSERT_OK(w);
-  EXPECT_EQ(*w, 2 * 1 + 3 * 2 + 4 * 3 + 5 * 4 + 6 * 5 + 7 * 6 + 8 * 7 + 9 * 8 + 10 * 9 + 11 * 10 +
-                    12 * 11.0);
+  EXPECT_EQ(*w, 2 * 1 + 3 * 2 + 4 * 3 + 5 * 4 + 6 * 5 + 7 * 6 + 8 * 7 + 9 * 8 + 10 * 9 + 11 * 10 + 12 * 11.0);
   auto trap = c.func<uint32_t(uint32_t)>("trap");
   ASSERT_OK(trap);
   auto t = (*trap)(1);
@@ -314,8 +309,9 @@ TEST(ScalarCall, TypedCallsOfAFailedContainerAreRefused) {
   auto r = (*spin)();
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code(), ErrorCode::LimitExceeded);
-  EXPECT_EQ(r.error().message(), "calling 'spin' in container 'scalars': fuel limit of 10000 "
-                                 "units exhausted (wasm trap: all fuel consumed by WebAssembly)");
+  EXPECT_EQ(r.error().message(),
+            "calling 'spin' in container 'scalars': fuel limit of 10000 "
+            "units exhausted (wasm trap: all fuel consumed by WebAssembly)");
   auto id = c.func<uint16_t(uint16_t)>("id-u16");
   ASSERT_OK(id);
   auto refused = (*id)(1);

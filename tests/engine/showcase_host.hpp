@@ -20,29 +20,25 @@ struct ShowcaseState {
   int transforms = 0;
 };
 
-inline Value point(int32_t x, int32_t y) {
-  return Value::record({{"x", Value::s32(x)}, {"y", Value::s32(y)}});
-}
+inline Value point(int32_t x, int32_t y) { return Value::record({{"x", Value::s32(x)}, {"y", Value::s32(y)}}); }
 
 /// A builder with every import of the showcase guest defined.
 inline ContainerBuilder showcase_builder() {
   ContainerBuilder b(fixture_image("showcase.wasm"));
   b.name("showcase").state(ShowcaseState{}).stderr_mode(StdioMode::Capture);
-  b.define_function("host-version",
-                    [](HostContext &, std::span<const Value>) -> Result<Value> {
-                      return Value::string("tairitsu-test");
-                    });
+  b.define_function("host-version", [](HostContext &, std::span<const Value>) -> Result<Value> {
+    return Value::string("tairitsu-test");
+  });
   b.define_function(host_item("log"), [](HostContext &ctx, std::span<const Value> args) -> Result<Value> {
     ctx.state<ShowcaseState>()->logs.push_back(args[0].as_string());
     return Value::unit();
   });
-  b.define_function(host_item("transform"),
-                    [](HostContext &ctx, std::span<const Value> args) -> Result<Value> {
-                      ctx.state<ShowcaseState>()->transforms++;
-                      int32_t x = args[0].field("x")->as_s32();
-                      int32_t y = args[0].field("y")->as_s32();
-                      return point(x + 1, y + 10);
-                    });
+  b.define_function(host_item("transform"), [](HostContext &ctx, std::span<const Value> args) -> Result<Value> {
+    ctx.state<ShowcaseState>()->transforms++;
+    int32_t x = args[0].field("x")->as_s32();
+    int32_t y = args[0].field("y")->as_s32();
+    return point(x + 1, y + 10);
+  });
   b.define_function(host_item("lookup"), [](HostContext &, std::span<const Value> args) -> Result<Value> {
     if (args[0].as_string() == "colour") {
       return Value::some(Value::string("teal"));
@@ -57,8 +53,7 @@ inline ContainerBuilder showcase_builder() {
                     [](HostContext &ctx, std::span<const Value> args) -> Result<Value> {
                       auto *state = ctx.state<ShowcaseState>();
                       state->sessions.push_back(args[0].as_string());
-                      return ctx.new_resource(host_item("session"),
-                                              static_cast<uint32_t>(state->sessions.size()));
+                      return ctx.new_resource(host_item("session"), static_cast<uint32_t>(state->sessions.size()));
                     });
   b.define_function(host_item("[method]session.name"),
                     [](HostContext &ctx, std::span<const Value> args) -> Result<Value> {

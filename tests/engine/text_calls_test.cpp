@@ -65,8 +65,7 @@ TEST(TextCalls, BadArgumentTextNamesTheFunctionAndPosition) {
   auto r = c.call_text(api("scale"), "({x: 1, y: \"2\"}, 3)");
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code(), ErrorCode::InvalidInput);
-  EXPECT_NE(r.error().message().find("scale: func(p: record { x: s32, y: s32 }"), std::string::npos)
-      << r.error();
+  EXPECT_NE(r.error().message().find("scale: func(p: record { x: s32, y: s32 }"), std::string::npos) << r.error();
   EXPECT_NE(r.error().message().find("1:12: argument 'p': expected s32, found a string"), std::string::npos)
       << r.error();
   auto unknown = c.invoke("nope(1)");
@@ -81,14 +80,20 @@ TEST(TextCalls, HostFunctionsAnswerInText) {
     seen.emplace_back(args);
     return std::string("{x: 100, y: 200}");
   });
-  b.define_text_function(host_item("lookup"), [&](HostContext &, std::string_view args) -> Result<std::string> {
-    seen.emplace_back(args);
-    return std::string("Some(\"from ron\")");
-  }, TextFormat::Ron);
-  b.define_text_function("host-version", [&](HostContext &, std::string_view args) -> Result<std::string> {
-    seen.emplace_back(args);
-    return std::string("\"json host\"");
-  }, TextFormat::Json);
+  b.define_text_function(
+      host_item("lookup"),
+      [&](HostContext &, std::string_view args) -> Result<std::string> {
+        seen.emplace_back(args);
+        return std::string("Some(\"from ron\")");
+      },
+      TextFormat::Ron);
+  b.define_text_function(
+      "host-version",
+      [&](HostContext &, std::string_view args) -> Result<std::string> {
+        seen.emplace_back(args);
+        return std::string("\"json host\"");
+      },
+      TextFormat::Json);
   auto built = b.build();
   ASSERT_TRUE(built) << built.error();
   auto r = built->invoke("roundtrip({x: 1, y: 2})");

@@ -1,7 +1,7 @@
 // Typed calls and typed host functions on the C guest.
 
-#include "engine/showcase_host.hpp"
 #include "tairitsu/typed.hpp"
+#include "engine/showcase_host.hpp"
 
 namespace {
 
@@ -67,8 +67,7 @@ TEST(Typed, AWrongSignatureNamesBothTypes) {
   auto wrong = built->func<int32_t(std::string)>("add");
   ASSERT_FALSE(wrong);
   EXPECT_EQ(wrong.error().code(), ErrorCode::TypeMismatch);
-  EXPECT_NE(wrong.error().message().find("func(a: s32, b: s32) -> s32, not func(string) -> s32"),
-            std::string::npos)
+  EXPECT_NE(wrong.error().message().find("func(a: s32, b: s32) -> s32, not func(string) -> s32"), std::string::npos)
       << wrong.error();
   auto wrong_result = built->func<int64_t(int32_t, int32_t)>("add");
   ASSERT_FALSE(wrong_result);
@@ -80,11 +79,12 @@ TEST(Typed, HostFunctionsTakeCppCallables) {
   b.define<Point(Point)>(host_item("transform"), [](Point p) { return Point{p.x * 10, p.y * 10}; });
   // A string_view argument sees the guest's string without a copy, during the call.
   b.define<void(std::string_view)>(host_item("log"), [&](std::string_view m) { logged.emplace_back(m); });
-  b.define<std::optional<std::string>(std::string)>(
-      host_item("lookup"), [](std::string key) -> Result<std::optional<std::string>> {
-        if (key == "boom") return Error(ErrorCode::InvalidInput, "no boom here");
-        return std::optional<std::string>("v-" + key);
-      });
+  b.define<std::optional<std::string>(std::string)>(host_item("lookup"),
+                                                    [](std::string key) -> Result<std::optional<std::string>> {
+                                                      if (key == "boom")
+                                                        return Error(ErrorCode::InvalidInput, "no boom here");
+                                                      return std::optional<std::string>("v-" + key);
+                                                    });
   auto built = b.build();
   ASSERT_TRUE(built) << built.error();
   auto roundtrip = built->func<Point(Point)>("roundtrip");

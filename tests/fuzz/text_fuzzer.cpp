@@ -4,8 +4,8 @@
 // and print identically (printing is canonical).
 
 #include <cstdint>
-#include <cstdlib>
 #include <cstdio>
+#include <cstdlib>
 #include <string_view>
 
 #include "tairitsu/text.hpp"
@@ -19,12 +19,23 @@ const std::vector<Type> &types() {
     Type point = Type::record({{"x", Type::s32()}, {"y", Type::s32()}, {"note", Type::option(Type::string())}});
     Type shape = Type::variant({{"circle", Type::f64()}, {"rect", point}, {"none", std::nullopt}});
     return std::vector<Type>{
-        Type::boolean(), Type::u8(), Type::s64(), Type::u64(), Type::f32(), Type::f64(),
-        Type::character(), Type::string(), Type::list(Type::u32()), point,
-        Type::tuple({Type::s8(), Type::string(), Type::f32()}), shape,
+        Type::boolean(),
+        Type::u8(),
+        Type::s64(),
+        Type::u64(),
+        Type::f32(),
+        Type::f64(),
+        Type::character(),
+        Type::string(),
+        Type::list(Type::u32()),
+        point,
+        Type::tuple({Type::s8(), Type::string(), Type::f32()}),
+        shape,
         Type::enumeration({"red", "green", "true", "dark-blue"}),
-        Type::option(Type::option(Type::u16())), Type::result(Type::string(), std::nullopt),
-        Type::result(std::nullopt, Type::list(shape)), Type::flags({"read", "write", "ok"}),
+        Type::option(Type::option(Type::u16())),
+        Type::result(Type::string(), std::nullopt),
+        Type::result(std::nullopt, Type::list(shape)),
+        Type::flags({"read", "write", "ok"}),
         Type::list(Type::list(Type::option(Type::character()))),
         Type::map(Type::string(), Type::s16()),
     };

@@ -34,8 +34,7 @@ class HostileCli : public ::testing::Test {
   testing::ScratchDirectory scratch_{"tairitsu-hostile"};
 };
 
-#define EXPECT_MENTIONS(run, text) \
-  EXPECT_NE((run).err.find(text), std::string::npos) << "stderr: " << (run).err
+#define EXPECT_MENTIONS(run, text) EXPECT_NE((run).err.find(text), std::string::npos) << "stderr: " << (run).err
 
 // --- 1. native code from a file ---
 
@@ -71,7 +70,8 @@ TEST_F(HostileCli, NativeCodeInAFileNamedWasmIsNeverRun) {
   for (const char *command : {"run", "inspect", "compile", "check"}) {
     std::vector<std::string> args{command, "plugin.wasm"};
     if (std::string(command) == "run") args = {"run", "--invoke", "add(1, 2)", "plugin.wasm"};
-    if (std::string(command) == "check") args = {"check", "plugin.wasm", "--wit", TAIRITSU_SOURCE_DIR "/tests/fixtures/showcase/wit"};
+    if (std::string(command) == "check")
+      args = {"check", "plugin.wasm", "--wit", TAIRITSU_SOURCE_DIR "/tests/fixtures/showcase/wit"};
     auto refused = tairitsu(args);
     EXPECT_EQ(refused.code, 65) << command << ": " << refused.err;
     EXPECT_MENTIONS(refused, "--allow-precompiled");
@@ -152,7 +152,8 @@ TEST_F(HostileCli, WithoutTimeoutsCommandsStillRunToTheirEnd) {
 
 TEST_F(HostileCli, ADirectoryAsInputIsAnError) {
   fs::create_directory(home() / "d.wasm");
-  for (auto args : std::vector<std::vector<std::string>>{{"load", "d.wasm", "x:1"}, {"run", "d.wasm"}, {"inspect", "d.wasm"}}) {
+  for (auto args :
+       std::vector<std::vector<std::string>>{{"load", "d.wasm", "x:1"}, {"run", "d.wasm"}, {"inspect", "d.wasm"}}) {
     auto run = tairitsu(args);
     EXPECT_EQ(run.code, 65) << args[0] << ": " << run.err;
     EXPECT_MENTIONS(run, "is a directory");
@@ -209,7 +210,8 @@ TEST_F(HostileCli, MistypedAccessModesAreRefused) {
     EXPECT_EQ(run.code, 64) << mode << ": " << run.err;
     EXPECT_MENTIONS(run, "access mode");
   }
-  for (std::string spec : std::vector<std::string>{host + "::/data:ro", host + "::/data:rw", host + "::/da:ta:ro", host}) {
+  for (std::string spec :
+       std::vector<std::string>{host + "::/data:ro", host + "::/data:rw", host + "::/da:ta:ro", host}) {
     auto run = tairitsu({"run", "--dir", spec, "--invoke", "add(1, 2)", fixture("adder.wasm")});
     EXPECT_EQ(run.code, 0) << spec << ": " << run.err;
   }
@@ -218,11 +220,19 @@ TEST_F(HostileCli, MistypedAccessModesAreRefused) {
 // --- 6. limit values ---
 
 TEST_F(HostileCli, LimitValuesOutOfRangeAreRefused) {
-  for (auto args : std::vector<std::vector<std::string>>{
-           {"--timeout", "99999999999999999999ms"}, {"--timeout", "0s"}, {"--timeout", "-5s"},
-           {"--timeout", "200000000000ms"}, {"--timeout", "5"}, {"--memory", "17179869184G"},
-           {"--memory", "0"}, {"--memory", "1Q"}, {"--fuel", "0"}, {"--fuel", "-1"},
-           {"--fuel", "18446744073709551616"}, {"--tables", "0"}, {"--tables", "1e6"}}) {
+  for (auto args : std::vector<std::vector<std::string>>{{"--timeout", "99999999999999999999ms"},
+                                                         {"--timeout", "0s"},
+                                                         {"--timeout", "-5s"},
+                                                         {"--timeout", "200000000000ms"},
+                                                         {"--timeout", "5"},
+                                                         {"--memory", "17179869184G"},
+                                                         {"--memory", "0"},
+                                                         {"--memory", "1Q"},
+                                                         {"--fuel", "0"},
+                                                         {"--fuel", "-1"},
+                                                         {"--fuel", "18446744073709551616"},
+                                                         {"--tables", "0"},
+                                                         {"--tables", "1e6"}}) {
     args.insert(args.begin(), "run");
     args.insert(args.end(), {"--invoke", "add(1, 2)", fixture("adder.wasm")});
     auto run = tairitsu(args);
@@ -265,8 +275,10 @@ TEST_F(HostileCli, RepeatableOptionsTakeOneValueEach) {
 // --- low: files, references, names ---
 
 TEST_F(HostileCli, PipesAndFifosAreReadToTheirEnd) {
-  auto via_pipe = testing::run_hostile("/bin/sh", {"-c", std::string("cat ") + fixture("adder.wasm") + " | " + TAIRITSU_COMMAND + " load /dev/stdin calc:1"},
-                                       home(), {.env = {{"TAIRITSU_HOME", store().string()}}});
+  auto via_pipe = testing::run_hostile(
+      "/bin/sh",
+      {"-c", std::string("cat ") + fixture("adder.wasm") + " | " + TAIRITSU_COMMAND + " load /dev/stdin calc:1"},
+      home(), {.env = {{"TAIRITSU_HOME", store().string()}}});
   EXPECT_EQ(via_pipe.code, 0) << via_pipe.err;
   EXPECT_EQ(via_pipe.out.rfind("sha256:", 0), 0u) << via_pipe.out;
 
@@ -277,7 +289,8 @@ TEST_F(HostileCli, PipesAndFifosAreReadToTheirEnd) {
 }
 
 TEST_F(HostileCli, ReferencesThatAreNoNamesAreRefused) {
-  for (std::string ref : std::vector<std::string>{"../../etc/passwd", "/abs", "..", "a//b", "a/../b", "UPPER", "x:", "x:-tag", std::string(100'000, 'a')}) {
+  for (std::string ref : std::vector<std::string>{"../../etc/passwd", "/abs", "..", "a//b", "a/../b", "UPPER",
+                                                  "x:", "x:-tag", std::string(100'000, 'a')}) {
     auto run = tairitsu({"load", fixture("adder.wasm"), ref});
     EXPECT_EQ(run.code, 65) << ref.substr(0, 40) << ": " << run.err;
     EXPECT_MENTIONS(run, "image reference");

@@ -8,8 +8,8 @@
 #include <unistd.h>
 
 #include <atomic>
-#include <functional>
 #include <chrono>
+#include <functional>
 #include <thread>
 
 #include "engine/showcase_host.hpp"

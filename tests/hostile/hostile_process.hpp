@@ -27,11 +27,11 @@ struct HostileRun {
 };
 
 struct HostileSetting {
-  std::filesystem::path cwd;                  ///< where to run; the scratch directory when empty
-  bool silent_stdin = false;                  ///< stdin: a pipe held open that never carries a byte
-  bool unread_stdout = false;                 ///< stdout: a pipe nobody reads
+  std::filesystem::path cwd;   ///< where to run; the scratch directory when empty
+  bool silent_stdin = false;   ///< stdin: a pipe held open that never carries a byte
+  bool unread_stdout = false;  ///< stdout: a pipe nobody reads
   std::vector<std::pair<std::string, std::string>> env;
-  std::chrono::seconds kill_after{60};        ///< a bound on every run, so no test can hang
+  std::chrono::seconds kill_after{60};  ///< a bound on every run, so no test can hang
 };
 
 inline HostileRun run_hostile(const std::string &program, std::vector<std::string> args,

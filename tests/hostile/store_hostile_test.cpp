@@ -35,8 +35,8 @@ TEST_F(HostileStore, ADamagedArtifactIsRepairedOnceNotBypassedForever) {
   // A one-byte change in the machine code: the checksum no longer matches.
   auto bad = good;
   bad[bad.size() / 2] ^= std::byte{0x01};
-  std::ofstream(artifact, std::ios::binary).write(reinterpret_cast<const char *>(bad.data()),
-                                                  static_cast<std::streamsize>(bad.size()));
+  std::ofstream(artifact, std::ios::binary)
+      .write(reinterpret_cast<const char *>(bad.data()), static_cast<std::streamsize>(bad.size()));
   auto compiled = store_->load("calc", testing::test_engine());
   ASSERT_TRUE(compiled) << compiled.error();
   EXPECT_EQ(compiled->source(), ImageSource::Component);  // compiled from the blob, not the damaged code
@@ -69,7 +69,9 @@ TEST_F(HostileStore, ArtifactsOthersCouldHaveWrittenAreNotLoaded) {
   EXPECT_EQ(store_->load("calc", testing::test_engine())->source(), ImageSource::Precompiled);
 }
 
-std::span<const std::byte> bytes_of(const std::string &text) { return std::as_bytes(std::span(text.data(), text.size())); }
+std::span<const std::byte> bytes_of(const std::string &text) {
+  return std::as_bytes(std::span(text.data(), text.size()));
+}
 
 TEST_F(HostileStore, TheIndexIsReadStrictly) {
   std::string digest = "sha256:" + std::string(64, 'b');
@@ -85,11 +87,13 @@ TEST_F(HostileStore, TheIndexIsReadStrictly) {
 
   for (auto [text, why] : std::vector<std::pair<std::string, std::string>>{
            {R"({"version":1,"images":[)" + entry + "," + entry + "]}", "a second time"},
-           {R"({"version":1,"images":[{"ref":"calc","digest":")" + digest.substr(0, 20) + R"(","kind":"c","size":1,"created":0}]})",
+           {R"({"version":1,"images":[{"ref":"calc","digest":")" + digest.substr(0, 20) +
+                R"(","kind":"c","size":1,"created":0}]})",
             "images[0].digest"},
            {R"({"version":1,"images":[{"ref":"calc","digest":")" + digest + R"(","kind":1,"size":1,"created":0}]})",
             "images[0].kind"},
-           {R"({"version":1,"images":[{"digest":")" + digest + R"(","kind":"c","size":1,"created":0}]})", "images[0].ref"},
+           {R"({"version":1,"images":[{"digest":")" + digest + R"(","kind":"c","size":1,"created":0}]})",
+            "images[0].ref"},
            {R"({"version":1,"images":{}})", "\"images\" is not a list"},
            {R"({"images":[]})", "no \"version\""},
        }) {

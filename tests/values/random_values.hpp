@@ -54,8 +54,9 @@ class RandomValues {
       }
       case 17: return Type::enumeration(labels(1 + pick(4)));
       case 18: return Type::option(type(depth + 1));
-      case 19: return Type::result(pick(3) ? std::optional<Type>(type(depth + 1)) : std::nullopt,
-                                   pick(3) ? std::optional<Type>(type(depth + 1)) : std::nullopt);
+      case 19:
+        return Type::result(pick(3) ? std::optional<Type>(type(depth + 1)) : std::nullopt,
+                            pick(3) ? std::optional<Type>(type(depth + 1)) : std::nullopt);
       case 20: return Type::flags(labels(pick(5)));
       default: return Type::map(Type::string(), type(depth + 1));
     }
@@ -99,7 +100,8 @@ class RandomValues {
         const NamedType &c = t.members()[static_cast<std::size_t>(pick(static_cast<int>(t.members().size())))];
         return c.type ? Value::variant(c.name, value(*c.type)) : Value::variant(c.name);
       }
-      case TypeKind::Enum: return Value::enumeration(t.names()[static_cast<std::size_t>(pick(static_cast<int>(t.names().size())))]);
+      case TypeKind::Enum:
+        return Value::enumeration(t.names()[static_cast<std::size_t>(pick(static_cast<int>(t.names().size())))]);
       case TypeKind::Option: return pick(3) ? Value::some(value(t.element())) : Value::none();
       case TypeKind::Result: {
         bool ok = pick(2);
@@ -110,7 +112,8 @@ class RandomValues {
       }
       case TypeKind::Flags: {
         std::vector<std::string> set;
-        for (const auto &n : t.names()) if (pick(2)) set.push_back(n);
+        for (const auto &n : t.names())
+          if (pick(2)) set.push_back(n);
         return Value::flags(std::move(set));
       }
       case TypeKind::Map: {
@@ -154,13 +157,14 @@ class RandomValues {
   }
 
   char32_t character() {
-    static constexpr char32_t specials[] = {'"', '\'', '\\', '\n', '\t', '\r', 0, 0x7f, U'é', U'ß',
-                                            U'中', U'😀', 0xFFFD, 0x200B, 0x0301, '{', '}', '%'};
+    static constexpr char32_t specials[] = {'"',  '\'',  '\\',  '\n',   '\t',   '\r',   0,   0x7f, U'é',
+                                            U'ß', U'中', U'😀', 0xFFFD, 0x200B, 0x0301, '{', '}',  '%'};
     switch (pick(4)) {
       case 0: return specials[pick(sizeof specials / sizeof specials[0])];
       case 1: {
         char32_t c;
-        do c = static_cast<char32_t>(rng_() % 0x110000); while (c >= 0xD800 && c <= 0xDFFF);
+        do c = static_cast<char32_t>(rng_() % 0x110000);
+        while (c >= 0xD800 && c <= 0xDFFF);
         return c;
       }
       default: return static_cast<char32_t>(' ' + pick(95));
@@ -193,7 +197,8 @@ class RandomValues {
   std::vector<std::string> labels(int n) {
     static const char *words[] = {"red", "green", "none", "some", "err", "read", "write", "exec", "blue-ish", "true"};
     std::vector<std::string> out;
-    for (int i = 0; i < n; ++i) out.push_back(std::string(words[(i + pick(3)) % 10]) + (i ? "-" + std::to_string(i) : ""));
+    for (int i = 0; i < n; ++i)
+      out.push_back(std::string(words[(i + pick(3)) % 10]) + (i ? "-" + std::to_string(i) : ""));
     std::sort(out.begin(), out.end());
     out.erase(std::unique(out.begin(), out.end()), out.end());
     return out;

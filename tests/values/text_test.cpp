@@ -10,9 +10,7 @@ namespace tairitsu {
 namespace {
 
 Type point() { return Type::record({{"x", Type::s32()}, {"y", Type::s32()}}); }
-Value point(int32_t x, int32_t y) {
-  return Value::record({{"x", Value::s32(x)}, {"y", Value::s32(y)}});
-}
+Value point(int32_t x, int32_t y) { return Value::record({{"x", Value::s32(x)}, {"y", Value::s32(y)}}); }
 
 struct Example {
   Type type;
@@ -32,43 +30,40 @@ std::vector<Example> examples() {
       {Type::s8(), Value::s8(-128), "-128", "-128", "-128"},
       {Type::u64(), Value::u64(18446744073709551615u), "18446744073709551615", "18446744073709551615",
        "18446744073709551615"},
-      {Type::s64(), Value::s64(INT64_MIN), "-9223372036854775808", "-9223372036854775808",
-       "-9223372036854775808"},
+      {Type::s64(), Value::s64(INT64_MIN), "-9223372036854775808", "-9223372036854775808", "-9223372036854775808"},
       {Type::f64(), Value::f64(1.0), "1", "1.0", "1"},
       {Type::f64(), Value::f64(0.1), "0.1", "0.1", "0.1"},
       {Type::f64(), Value::f64(-0.0), "-0", "-0.0", "-0"},
-      {Type::f64(), Value::f64(1e21), "1000000000000000000000", "1000000000000000000000.0",
-       "1000000000000000000000"},
+      {Type::f64(), Value::f64(1e21), "1000000000000000000000", "1000000000000000000000.0", "1000000000000000000000"},
       {Type::f32(), Value::f32(0.1f), "0.1", "0.1", "0.1"},
       {Type::f64(), Value::f64(NAN), "nan", "NaN", "\"nan\""},
       {Type::f32(), Value::f32(-INFINITY), "-inf", "-inf", "\"-inf\""},
       {Type::character(), Value::character(U'\''), "'\\''", "'\\''", "\"'\""},
       {Type::character(), Value::character(U'好'), "'好'", "'好'", "\"好\""},
-      {Type::string(), Value::string("a\"b\\c\nd\té"), "\"a\\\"b\\\\c\\nd\\té\"",
-       "\"a\\\"b\\\\c\\nd\\té\"", "\"a\\\"b\\\\c\\nd\\té\""},
+      {Type::string(), Value::string("a\"b\\c\nd\té"), "\"a\\\"b\\\\c\\nd\\té\"", "\"a\\\"b\\\\c\\nd\\té\"",
+       "\"a\\\"b\\\\c\\nd\\té\""},
       {Type::string(), Value::string(std::string("\x01", 1)), "\"\\u{1}\"", "\"\\u{1}\"", "\"\\u0001\""},
       {Type::list(Type::u8()), Value::list({Value::u8(1), Value::u8(2)}), "[1, 2]", "[1, 2]", "[1,2]"},
       {Type::list(Type::u8()), Value::list({}), "[]", "[]", "[]"},
       {point(), point(1, -2), "{x: 1, y: -2}", "(x: 1, y: -2)", "{\"x\":1,\"y\":-2}"},
       {Type::record({{"first-name", Type::string()}, {"age", Type::option(Type::u8())}}),
-       Value::record({{"first-name", Value::string("Ada")}, {"age", Value::none()}}),
-       "{first-name: \"Ada\"}", "(first_name: \"Ada\", age: None)",
-       "{\"first-name\":\"Ada\",\"age\":null}"},
-      {Type::tuple({Type::u8(), Type::string()}), Value::tuple({Value::u8(7), Value::string("x")}),
-       "(7, \"x\")", "(7, \"x\")", "[7,\"x\"]"},
+       Value::record({{"first-name", Value::string("Ada")}, {"age", Value::none()}}), "{first-name: \"Ada\"}",
+       "(first_name: \"Ada\", age: None)", "{\"first-name\":\"Ada\",\"age\":null}"},
+      {Type::tuple({Type::u8(), Type::string()}), Value::tuple({Value::u8(7), Value::string("x")}), "(7, \"x\")",
+       "(7, \"x\")", "[7,\"x\"]"},
       {shape, Value::variant("circle", Value::f64(1.5)), "circle(1.5)", "Circle(1.5)", "{\"circle\":1.5}"},
-      {shape, Value::variant("rectangle", point(2, 3)), "rectangle({x: 2, y: 3})",
-       "Rectangle((x: 2, y: 3))", "{\"rectangle\":{\"x\":2,\"y\":3}}"},
+      {shape, Value::variant("rectangle", point(2, 3)), "rectangle({x: 2, y: 3})", "Rectangle((x: 2, y: 3))",
+       "{\"rectangle\":{\"x\":2,\"y\":3}}"},
       {shape, Value::variant("empty"), "empty", "Empty", "\"empty\""},
       {color, Value::enumeration("dark-green"), "dark-green", "DarkGreen", "\"dark-green\""},
       {color, Value::enumeration("none"), "%none", "None", "\"none\""},
       {Type::option(Type::string()), Value::some(Value::string("a")), "some(\"a\")", "Some(\"a\")", "\"a\""},
       {Type::option(Type::string()), Value::none(), "none", "None", "null"},
-      {Type::option(Type::option(Type::u8())), Value::some(Value::none()), "some(none)",
-       "Some(None)", "{\"some\":null}"},
+      {Type::option(Type::option(Type::u8())), Value::some(Value::none()), "some(none)", "Some(None)",
+       "{\"some\":null}"},
       {Type::result(Type::u32(), Type::string()), Value::ok(Value::u32(5)), "ok(5)", "Ok(5)", "{\"ok\":5}"},
-      {Type::result(Type::u32(), Type::string()), Value::err(Value::string("bad")), "err(\"bad\")",
-       "Err(\"bad\")", "{\"err\":\"bad\"}"},
+      {Type::result(Type::u32(), Type::string()), Value::err(Value::string("bad")), "err(\"bad\")", "Err(\"bad\")",
+       "{\"err\":\"bad\"}"},
       {Type::result(std::nullopt, std::nullopt), Value::ok(), "ok", "Ok(())", "{\"ok\":null}"},
       {perms, Value::flags({"exec", "read"}), "{read, exec}", "[Read, Exec]", "[\"read\",\"exec\"]"},
       {perms, Value::flags({}), "{}", "[]", "[]"},
@@ -116,8 +111,8 @@ TEST(Text, AlternativeSpellingsAreRead) {
   check("[1, 2,]", Type::list(Type::u8()), TextFormat::Ron, Value::list({Value::u8(1), Value::u8(2)}));
   // JSON: \u escapes with surrogate pairs, omitted option fields.
   check("\"\\ud83d\\ude00\"", Type::string(), TextFormat::Json, Value::string("😀"));
-  check("{\"first\": 1}", Type::record({{"first", Type::u8()}, {"second", Type::option(Type::u8())}}),
-        TextFormat::Json, Value::record({{"first", Value::u8(1)}, {"second", Value::none()}}));
+  check("{\"first\": 1}", Type::record({{"first", Type::u8()}, {"second", Type::option(Type::u8())}}), TextFormat::Json,
+        Value::record({{"first", Value::u8(1)}, {"second", Value::none()}}));
 }
 
 struct Malformed {

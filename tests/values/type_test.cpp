@@ -12,8 +12,7 @@ TEST(Type, PrintsWitSyntax) {
   EXPECT_EQ(Type::result(std::nullopt, Type::string()).to_string(), "result<_, string>");
   EXPECT_EQ(Type::result(Type::u8(), std::nullopt).to_string(), "result<u8>");
   EXPECT_EQ(Type::result(std::nullopt, std::nullopt).to_string(), "result");
-  EXPECT_EQ(Type::variant({{"a", Type::f64()}, {"b", std::nullopt}}).to_string(),
-            "variant { a(f64), b }");
+  EXPECT_EQ(Type::variant({{"a", Type::f64()}, {"b", std::nullopt}}).to_string(), "variant { a(f64), b }");
   EXPECT_EQ(Type::flags({"read", "write"}).to_string(), "flags { read, write }");
   EXPECT_EQ(Type::tuple({Type::u8(), Type::character()}).to_string(), "tuple<u8, char>");
   EXPECT_EQ(Type::borrow("counter").to_string(), "borrow<counter>");

@@ -40,14 +40,12 @@ TEST(Value, MatchesTypesAndNamesTheMismatch) {
   Type point = Type::record({{"x", Type::s32()}, {"y", Type::s32()}});
   Type t = Type::list(point);
   std::string where;
-  EXPECT_TRUE(value_matches(
-      Value::list({Value::record({{"x", Value::s32(1)}, {"y", Value::s32(2)}})}), t, &where));
-  EXPECT_FALSE(value_matches(
-      Value::list({Value::record({{"x", Value::s32(1)}, {"y", Value::string("2")}})}), t, &where));
+  EXPECT_TRUE(value_matches(Value::list({Value::record({{"x", Value::s32(1)}, {"y", Value::s32(2)}})}), t, &where));
+  EXPECT_FALSE(
+      value_matches(Value::list({Value::record({{"x", Value::s32(1)}, {"y", Value::string("2")}})}), t, &where));
   EXPECT_EQ(where, "[0].y");
   EXPECT_FALSE(value_matches(Value::enumeration("purple"), Type::enumeration({"red"}), &where));
-  EXPECT_FALSE(value_matches(Value::variant("b", Value::u8(1)),
-                             Type::variant({{"b", std::nullopt}}), &where));
+  EXPECT_FALSE(value_matches(Value::variant("b", Value::u8(1)), Type::variant({{"b", std::nullopt}}), &where));
   EXPECT_EQ(where, ".b");
   EXPECT_TRUE(value_matches(Value::ok(), Type::result(std::nullopt, Type::string())));
   EXPECT_FALSE(value_matches(Value::ok(Value::u8(1)), Type::result(std::nullopt, Type::string())));

@@ -80,16 +80,16 @@ TEST(WaveConformance, MatchesTheWasmWaveCrate) {
       auto value = parse_value(std::string(j.at("input")), type);
       if (value) {
         auto printed = print_value(*value, type);
-        problem = "accepted as " + (printed ? *printed : std::string("?")) + "; the crate says " +
-                  std::string(j.at("error"));
+        problem =
+            "accepted as " + (printed ? *printed : std::string("?")) + "; the crate says " + std::string(j.at("error"));
       }
     }
     if (problem.empty()) {
       passed[kase]++;
     } else {
       failed[kase]++;
-      ADD_FAILURE() << "line " << line_number << " (" << kase << ", " << type.to_string()
-                    << "): " << problem << "\n  " << line.substr(0, 300);
+      ADD_FAILURE() << "line " << line_number << " (" << kase << ", " << type.to_string() << "): " << problem << "\n  "
+                    << line.substr(0, 300);
       if (failed[kase] > 15) break;
     }
   }

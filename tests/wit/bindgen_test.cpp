@@ -17,9 +17,7 @@ class Bindgen : public ::testing::Test {
   testing::ProcessResult bindgen(std::vector<std::string> args) {
     return testing::run_process(TAIRITSU_BINDGEN, std::move(args), scratch_.path());
   }
-  static std::string source(const std::string &relative) {
-    return (fs::path(TAIRITSU_SOURCE_DIR) / relative).string();
-  }
+  static std::string source(const std::string &relative) { return (fs::path(TAIRITSU_SOURCE_DIR) / relative).string(); }
   static std::string slurp(const fs::path &p) {
     std::ifstream f(p, std::ios::binary);
     return std::string((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());

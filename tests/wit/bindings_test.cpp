@@ -99,7 +99,6 @@ class Bindings : public ::testing::Test {
 };
 
 TEST_F(Bindings, EveryTypeCrossesBothWays) {
-
   // guest -> host mirror -> guest: every field arrives at the host intact,
   // and the host's and the guest's changes come back.
   Everything e = sample();
@@ -130,7 +129,6 @@ TEST_F(Bindings, EveryTypeCrossesBothWays) {
 }
 
 TEST_F(Bindings, GuestCallsReachTheHostImplementation) {
-
   auto stored = api->stash("k", std::vector<uint8_t>{1, 2, 3});
   ASSERT_TRUE(stored) << stored.error();
   EXPECT_EQ(stored->value(), 3u);
@@ -148,12 +146,10 @@ TEST_F(Bindings, GuestCallsReachTheHostImplementation) {
   auto trapped = api->scaled_area(Shape::labelled({"x", {1, 1}}), 2.0);
   ASSERT_FALSE(trapped);
   EXPECT_EQ(trapped.error().code(), ErrorCode::Trap);
-  EXPECT_NE(trapped.error().message().find("labelled shapes do not scale"), std::string::npos)
-      << trapped.error();
+  EXPECT_NE(trapped.error().message().find("labelled shapes do not scale"), std::string::npos) << trapped.error();
 }
 
 TEST_F(Bindings, GuestResourcesAreOwnedHandles) {
-
   auto a = api->accumulator_new(40);
   ASSERT_TRUE(a) << a.error();
   ASSERT_TRUE(api->accumulator_add(a->borrow(), 2));
@@ -269,8 +265,7 @@ TEST(BindingsMismatch, BindingToAnImageOfAnotherWorldNamesTheFunction) {
   auto api = alltypes::api::ApiGuest::bind(*container);
   ASSERT_FALSE(api);
   EXPECT_EQ(api.error().code(), ErrorCode::NotFound);
-  EXPECT_NE(api.error().message().find("tairitsu:alltypes/api@0.1.0#[constructor]accumulator"),
-            std::string::npos)
+  EXPECT_NE(api.error().message().find("tairitsu:alltypes/api@0.1.0#[constructor]accumulator"), std::string::npos)
       << api.error();
 }
 
@@ -279,8 +274,7 @@ TEST(BindingsMismatch, AHostFunctionOfTheWrongTypeIsRefused) {
   ContainerBuilder builder(fixture_image("alltypes.wasm"));
   TestStore store;
   alltypes::store::add_to_builder(builder, store);
-  builder.define<void(std::string, std::string)>("tairitsu:alltypes/store@0.1.0#log",
-                                                 [](std::string, std::string) {});
+  builder.define<void(std::string, std::string)>("tairitsu:alltypes/store@0.1.0#log", [](std::string, std::string) {});
   auto container = builder.build();
   ASSERT_TRUE(container) << container.error();
   auto api = alltypes::api::ApiGuest::bind(*container);

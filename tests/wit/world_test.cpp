@@ -9,8 +9,12 @@ namespace {
 
 using namespace testing;
 
-std::filesystem::path alltypes_wit() { return std::filesystem::path(TAIRITSU_SOURCE_DIR) / "tests/fixtures/alltypes/wit"; }
-std::filesystem::path wit_data(const char *name) { return std::filesystem::path(TAIRITSU_SOURCE_DIR) / "tests/wit/data" / name; }
+std::filesystem::path alltypes_wit() {
+  return std::filesystem::path(TAIRITSU_SOURCE_DIR) / "tests/fixtures/alltypes/wit";
+}
+std::filesystem::path wit_data(const char *name) {
+  return std::filesystem::path(TAIRITSU_SOURCE_DIR) / "tests/wit/data" / name;
+}
 
 const WorldItem *find(const std::vector<WorldItem> &items, std::string_view name) {
   for (const WorldItem &item : items) {
@@ -80,8 +84,7 @@ TEST(WitWorld, EveryDifferenceIsListed) {
   auto required = require_world(image, *world);
   ASSERT_FALSE(required);
   EXPECT_EQ(required.error().code(), ErrorCode::TypeMismatch);
-  EXPECT_NE(required.error().message().find("does not conform to tairitsu:alltypes/alltypes@0.1.0"),
-            std::string::npos)
+  EXPECT_NE(required.error().message().find("does not conform to tairitsu:alltypes/alltypes@0.1.0"), std::string::npos)
       << required.error();
 }
 
@@ -91,9 +94,8 @@ TEST(WitWorld, AMissingInterfaceIsOneDifference) {
   WorldCheck report = check_world(fixture_image("showcase.wasm"), *world);
   std::vector<std::string> names;
   for (const auto &d : report.differences) names.push_back(d.name);
-  EXPECT_THAT(names, ::testing::UnorderedElementsAre("tairitsu:showcase/types@0.1.0",
-                                                     "tairitsu:showcase/host@0.1.0", "host-version",
-                                                     "tairitsu:alltypes/api@0.1.0"))
+  EXPECT_THAT(names, ::testing::UnorderedElementsAre("tairitsu:showcase/types@0.1.0", "tairitsu:showcase/host@0.1.0",
+                                                     "host-version", "tairitsu:alltypes/api@0.1.0"))
       << report.to_string();
 }
 

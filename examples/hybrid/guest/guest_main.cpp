@@ -49,8 +49,8 @@ extern "C" bool exports_tairitsu_hybrid_guest_api_init(String *err) {
   return guest::set_result(reply.ok, reply.text, err);
 }
 
-extern "C" bool exports_tairitsu_hybrid_guest_api_handle_command(String *command, String *payload,
-                                                                 String *ret, String *err) {
+extern "C" bool exports_tairitsu_hybrid_guest_api_handle_command(String *command, String *payload, String *ret,
+                                                                 String *err) {
   guest::Owned<String> owned_command(*command);  // our arguments: freed on return
   guest::Owned<String> owned_payload(*payload);
   Reply reply = plugin().handle_command(owned_command.view(), owned_payload.view());

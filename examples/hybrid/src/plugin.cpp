@@ -11,8 +11,7 @@ Reply Plugin::init() {
 
 Reply Plugin::handle_command(std::string_view command, std::string_view payload) {
   if (!initialized_) return Reply::failure("not initialized");
-  host_.log("debug", "handling '" + std::string(command) + "' with payload '" +
-                         std::string(payload) + "'");
+  host_.log("debug", "handling '" + std::string(command) + "' with payload '" + std::string(payload) + "'");
   if (command == "greet") return greet(payload);
   if (command == "echo") return Reply::success(std::string(payload));
   return Reply::failure("unknown command '" + std::string(command) + "'");
