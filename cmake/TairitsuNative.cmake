@@ -68,11 +68,14 @@ add_custom_target(tairitsu_native_build
 find_package(Threads REQUIRED)
 add_library(tairitsu_native STATIC IMPORTED GLOBAL)
 set_target_properties(tairitsu_native PROPERTIES IMPORTED_LOCATION "${_native_lib}")
-target_include_directories(tairitsu_native INTERFACE
-  "${_generated_include}" "${_capi_dir}/include" "${_native_dir}/include")
+# The library with its own headers: tairitsu_native_base.h needs nothing
+# else; tairitsu_native.h needs Wasmtime's, from tairitsu_wasmtime_headers.
+target_include_directories(tairitsu_native INTERFACE "${_native_dir}/include")
 target_link_libraries(tairitsu_native INTERFACE Threads::Threads ${CMAKE_DL_LIBS} m rt)
 add_dependencies(tairitsu_native tairitsu_native_build)
 add_library(tairitsu::native ALIAS tairitsu_native)
+add_library(tairitsu_wasmtime_headers INTERFACE)
+target_include_directories(tairitsu_wasmtime_headers INTERFACE "${_generated_include}" "${_capi_dir}/include")
 # For the install rules: the library and the header directories to ship.
 set(TAIRITSU_NATIVE_LIBRARY "${_native_lib}")
 set(TAIRITSU_NATIVE_INCLUDE_DIRS "${_generated_include}/" "${_capi_dir}/include/" "${_native_dir}/include/")

@@ -25,6 +25,7 @@
 #include "tairitsu/engine.hpp"
 #include "tairitsu/error.hpp"
 #include "tairitsu/type.hpp"
+#include "tairitsu/world_item.hpp"
 
 namespace tairitsu {
 
@@ -53,26 +54,6 @@ struct AdaptedModule {
 /// `_start`, the reactor adapter otherwise). Does not compile anything.
 /// `InvalidInput` if the bytes are not a core module or cannot be adapted.
 Result<AdaptedModule> adapt_core_module(std::span<const std::byte> module);
-
-/// One import or export of a component: a function, an interface, or a resource.
-struct WorldItem {
-  enum class Kind { Function, Interface, Resource, Module, Component };
-
-  Kind kind = Kind::Function;
-  /// The full name: "add", "pkg:ns/iface@1.0.0", or "pkg:ns/iface@1.0.0#greet"
-  /// for a member of an interface (the form `Container::call` accepts).
-  std::string name;
-  /// The interface of a member, or empty at the root.
-  std::string interface_name;
-  /// The member's own name: "greet", "[method]counter.increment", "counter".
-  std::string item_name;
-  /// For functions.
-  std::optional<FunctionType> function;
-
-  /// WIT-style: "greet: func(name: string) -> string", "resource counter",
-  /// "interface pkg:ns/iface@1.0.0".
-  std::string signature() const;
-};
 
 /// An immutable compiled component plus its digest and world.
 /// Cheap to copy: copies share the compiled code. Thread-safe.

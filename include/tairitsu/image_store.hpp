@@ -28,7 +28,7 @@
 #include "tairitsu/engine.hpp"
 #include "tairitsu/error.hpp"
 #include "tairitsu/image.hpp"
-#include "tairitsu/registry.hpp"
+#include "tairitsu/image_ref.hpp"
 
 namespace tairitsu {
 

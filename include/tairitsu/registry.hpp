@@ -24,24 +24,9 @@
 #include "tairitsu/container.hpp"
 #include "tairitsu/error.hpp"
 #include "tairitsu/image.hpp"
+#include "tairitsu/image_ref.hpp"
 
 namespace tairitsu {
-
-/// A parsed image reference: "name:tag", tag defaulting to "latest".
-struct ImageRef {
-  std::string name;
-  std::string tag = "latest";
-
-  /// Parses "name" or "name:tag" (the tag follows the last ':' after the last
-  /// '/'). A name is at most 255 characters: parts joined by '/', each of
-  /// lowercase letters and digits with '.', '_' or '-' between them (no "..",
-  /// no empty part, no leading '/'); a tag is 1 to 128 letters,
-  /// digits, '.', '_' and '-', not starting with '.' or '-'. `InvalidInput`
-  /// otherwise.
-  static Result<ImageRef> parse(std::string_view text);
-  std::string to_string() const { return name + ":" + tag; }
-  friend auto operator<=>(const ImageRef &, const ImageRef &) = default;
-};
 
 /// A container shared between threads: every operation takes its lock.
 class SharedContainer {

@@ -12,12 +12,14 @@
 ///     if (!report.conforms()) std::cerr << report.to_string();
 
 #include <filesystem>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "tairitsu/error.hpp"
 #include "tairitsu/image.hpp"
+#include "tairitsu/world_item.hpp"
 
 namespace tairitsu {
 
@@ -84,13 +86,23 @@ struct WorldCheckOptions {
   bool wasi_provided = true;
 };
 
-/// Compares `image` with `world`: every import of the image must be provided
-/// by the world with the same type, and every export of the world must be
-/// exported by the image with the same type. Interfaces match by full name,
+/// Compares a component's imports and exports with `world`: every import
+/// must be provided by the world with the same type, and every export of the
+/// world must be exported with the same type. Interfaces match by full name,
 /// version included; an interface missing as a whole is one difference.
-WorldCheck check_world(const Image &image, const WitWorld &world, WorldCheckOptions options = {});
+WorldCheck check_world(std::span<const WorldItem> imports, std::span<const WorldItem> exports, const WitWorld &world,
+                       WorldCheckOptions options = {});
+
+/// Compares `image` with `world` (see above).
+inline WorldCheck check_world(const Image &image, const WitWorld &world, WorldCheckOptions options = {}) {
+  return check_world(image.imports(), image.exports(), world, options);
+}
 
 /// `check_world` as a `Result`: `TypeMismatch` whose message lists every difference.
-Result<void> require_world(const Image &image, const WitWorld &world, WorldCheckOptions options = {});
+inline Result<void> require_world(const Image &image, const WitWorld &world, WorldCheckOptions options = {}) {
+  WorldCheck report = check_world(image, world, options);
+  if (report.conforms()) return {};
+  return Error(ErrorCode::TypeMismatch, "image " + image.digest() + " " + report.to_string());
+}
 
 }  // namespace tairitsu

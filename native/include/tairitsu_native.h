@@ -1,4 +1,6 @@
-/* The native library's functions beyond Wasmtime's C API (see native/src). */
+/* The native library's functions beyond Wasmtime's C API (see native/src):
+ * what speaks Wasmtime's types, for the engine layer. What needs none of them
+ * (WIT resolution, owned bytes) is in tairitsu_native_base.h. */
 #ifndef TAIRITSU_NATIVE_H
 #define TAIRITSU_NATIVE_H
 
@@ -7,17 +9,11 @@
 #include <stdint.h>
 #include <wasmtime.h>
 
+#include "tairitsu_native_base.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-/* Bytes owned by the native library; release them with tairitsu_bytes_free. */
-typedef struct tairitsu_bytes {
-  uint8_t *data;
-  size_t len;
-} tairitsu_bytes;
-
-void tairitsu_bytes_free(tairitsu_bytes *bytes);
 
 /* 1 when the core module exports `name`, 0 when not, -1 when it cannot be parsed. */
 int32_t tairitsu_core_module_exports(const uint8_t *module, size_t module_len, const uint8_t *name,
@@ -68,13 +64,6 @@ int64_t tairitsu_call_deadline_exchange(int64_t deadline_ns);
 /* Links wasi:io/poll and wasi:io/streams again over the synchronous WASI the
  * linker has, with every blocking call bounded by the call deadline. */
 wasmtime_error_t *tairitsu_linker_bound_wasi_waits(wasmtime_component_linker_t *linker);
-
-/* Resolves the WIT file or directory at `path` (with its deps/) and selects
- * `world` (empty: the package's only world). 0 on success, with `out` holding
- * UTF-8 JSON {"world": <index>, "resolve": <wit-parser's Resolve>}; -1 on failure
- * (error filled with a UTF-8 message). */
-int32_t tairitsu_wit_resolve(const uint8_t *path, size_t path_len, const uint8_t *world,
-                             size_t world_len, tairitsu_bytes *out, tairitsu_bytes *error);
 
 /* Fast calls: typed calls of common signatures through Wasmtime's TypedFunc,
  * without the C API's generic values (see native/src/fast_call.rs). */

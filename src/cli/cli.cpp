@@ -16,8 +16,8 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "base/files.hpp"
 #include "cli/arguments.hpp"
-#include "core/files.hpp"
 #include "tairitsu/tairitsu.hpp"
 
 namespace tairitsu::cli {

@@ -12,6 +12,7 @@
 #include "engine/image_state.hpp"
 #include "tairitsu/container.hpp"
 #include "tairitsu_native.h"
+#include "wit/names.hpp"
 
 namespace tairitsu::detail {
 
@@ -271,15 +272,5 @@ std::vector<const WorldItem *> missing_imports(const ContainerSpec &spec);
 
 /// Builds the WASI configuration of a spec; fails when a preopened directory cannot be opened.
 Result<wasi_config_t *> make_wasi_config(const ContainerSpec &spec, ContainerCore &core);
-
-/// True when the linker's WASI preview 2 provides this import (any 0.2.x version).
-bool is_wasi_p2_interface(std::string_view import_name);
-
-/// Splits "pkg:ns/iface@v#item" into interface and item; a name without '#' is a root item.
-std::pair<std::string, std::string> split_item_name(std::string_view full_name);
-
-/// Whether a definition for interface `defined` satisfies an import of `imported`:
-/// the same name, and versions equal or semver-compatible.
-bool interface_satisfies(std::string_view defined, std::string_view imported);
 
 }  // namespace tairitsu::detail

@@ -3,9 +3,8 @@
 #include <algorithm>
 #include <cstring>
 
-#include "core/files.hpp"
+#include "base/files.hpp"
 #include "engine/image_state.hpp"
-#include "engine/scalar_call.hpp"
 
 namespace tairitsu {
 
@@ -17,17 +16,6 @@ std::string_view to_string(ImageSource source) {
     case ImageSource::Precompiled: return "precompiled";
   }
   return "?";
-}
-
-std::string WorldItem::signature() const {
-  switch (kind) {
-    case Kind::Function: return item_name + ": " + function->to_string();
-    case Kind::Interface: return "interface " + name;
-    case Kind::Resource: return "resource " + item_name;
-    case Kind::Module: return "module " + item_name;
-    case Kind::Component: return "component " + item_name;
-  }
-  return name;
 }
 
 namespace detail {

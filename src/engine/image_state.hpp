@@ -20,6 +20,11 @@ struct ScalarSignature {
   uint32_t fast_shape = 0;  ///< the TAIRITSU_SHAPE_* of the same signature, or 0
 };
 
+/// The kinds of `type` when its calls take the scalar path: at most
+/// TAIRITSU_SCALAR_MAX_PARAMS parameters, and every parameter and the result
+/// (if there is one) a bool, a number or a char. Otherwise nothing.
+std::optional<ScalarSignature> scalar_signature(const FunctionType &type);
+
 /// An exported function as calls use it.
 struct ExportedFunction {
   const WorldItem *item;

@@ -12,11 +12,6 @@
 
 namespace tairitsu::detail {
 
-/// The kinds of `type` when its calls take the scalar path: at most
-/// TAIRITSU_SCALAR_MAX_PARAMS parameters, and every parameter and the result
-/// (if there is one) a bool, a number or a char. Otherwise nothing.
-std::optional<ScalarSignature> scalar_signature(const FunctionType &type);
-
 /// Calls `func`, of scalar signature `signature`, with the raw bits of its
 /// arguments (as `detail::to_bits` makes them; chars valid); the result's bits
 /// go to `result`. Errors as `Container::call`.

@@ -14,37 +14,6 @@ namespace tairitsu::detail {
 
 namespace {
 
-// The interfaces that Wasmtime's WASI preview 2 linker defines.
-constexpr std::string_view kWasiP2Interfaces[] = {
-    "wasi:io/error",
-    "wasi:io/poll",
-    "wasi:io/streams",
-    "wasi:clocks/wall-clock",
-    "wasi:clocks/monotonic-clock",
-    "wasi:filesystem/types",
-    "wasi:filesystem/preopens",
-    "wasi:random/random",
-    "wasi:random/insecure",
-    "wasi:random/insecure-seed",
-    "wasi:cli/exit",
-    "wasi:cli/environment",
-    "wasi:cli/stdin",
-    "wasi:cli/stdout",
-    "wasi:cli/stderr",
-    "wasi:cli/terminal-input",
-    "wasi:cli/terminal-output",
-    "wasi:cli/terminal-stdin",
-    "wasi:cli/terminal-stdout",
-    "wasi:cli/terminal-stderr",
-    "wasi:sockets/tcp",
-    "wasi:sockets/udp",
-    "wasi:sockets/udp-create-socket",
-    "wasi:sockets/tcp-create-socket",
-    "wasi:sockets/instance-network",
-    "wasi:sockets/network",
-    "wasi:sockets/ip-name-lookup",
-};
-
 ptrdiff_t write_to_buffer(void *data, const unsigned char *bytes, size_t len) {
   auto *buffer = static_cast<OutputBuffer *>(data);
   std::lock_guard lock(buffer->mutex);
@@ -93,20 +62,6 @@ ptrdiff_t write_before_deadline(void *data, const unsigned char *bytes, size_t l
 void release_writer(void *data) { delete static_cast<BoundedWriter *>(data); }
 
 }  // namespace
-
-bool is_wasi_p2_interface(std::string_view name) {
-  std::size_t at = name.find('@');
-  std::string_view base = name.substr(0, at);
-  if (at != std::string_view::npos && name.substr(at + 1).rfind("0.2.", 0) != 0) {
-    return false;
-  }
-  for (std::string_view known : kWasiP2Interfaces) {
-    if (base == known) {
-      return true;
-    }
-  }
-  return false;
-}
 
 Result<wasi_config_t *> make_wasi_config(const ContainerSpec &spec, ContainerCore &core) {
   CPtr<wasi_config_t, wasi_config_delete> config(wasi_config_new());

@@ -4,7 +4,7 @@
 
 #include <system_error>
 
-#include <tairitsu_native.h>
+#include <tairitsu_native_base.h>
 
 namespace tairitsu::wit {
 

@@ -2,11 +2,22 @@
 
 #include <map>
 
-#include "engine/container_core.hpp"
 #include "tairitsu/wit.hpp"
+#include "wit/names.hpp"
 #include "wit/resolve.hpp"
 
 namespace tairitsu {
+
+std::string WorldItem::signature() const {
+  switch (kind) {
+    case Kind::Function: return item_name + ": " + function->to_string();
+    case Kind::Interface: return "interface " + name;
+    case Kind::Resource: return "resource " + item_name;
+    case Kind::Module: return "module " + item_name;
+    case Kind::Component: return "component " + item_name;
+  }
+  return name;
+}
 
 namespace {
 
@@ -45,7 +56,7 @@ std::vector<WorldItem> world_items(const wit::Resolve &resolve, const wit::Json 
   return out;
 }
 
-std::map<std::string, const WorldItem *> by_name(const std::vector<WorldItem> &items) {
+std::map<std::string, const WorldItem *> by_name(std::span<const WorldItem> items) {
   std::map<std::string, const WorldItem *> out;
   for (const WorldItem &item : items) out.emplace(item.name, &item);
   return out;
@@ -102,13 +113,14 @@ std::string WorldCheck::to_string() const {
   return out;
 }
 
-WorldCheck check_world(const Image &image, const WitWorld &world, WorldCheckOptions options) {
+WorldCheck check_world(std::span<const WorldItem> imports, std::span<const WorldItem> exports, const WitWorld &world,
+                       WorldCheckOptions options) {
   WorldCheck report{world.name(), {}};
   using Kind = WorldDifference::Kind;
   // `outer` holds the side that must contain the other; a missing interface
   // is reported once, not once per member.
-  auto compare = [&](const std::vector<WorldItem> &inner, const std::vector<WorldItem> &outer, Kind missing,
-                     Kind mismatch, bool inner_is_image) {
+  auto compare = [&](std::span<const WorldItem> inner, std::span<const WorldItem> outer, Kind missing, Kind mismatch,
+                     bool inner_is_image) {
     auto outer_items = by_name(outer);
     for (const WorldItem &item : inner) {
       if (!checked(item)) continue;
@@ -129,17 +141,9 @@ WorldCheck check_world(const Image &image, const WitWorld &world, WorldCheckOpti
       }
     }
   };
-  compare(image.imports(), world.imports(), Kind::UnprovidedImport, Kind::ImportType, true);
-  compare(world.exports(), image.exports(), Kind::MissingExport, Kind::ExportType, false);
+  compare(imports, world.imports(), Kind::UnprovidedImport, Kind::ImportType, true);
+  compare(world.exports(), exports, Kind::MissingExport, Kind::ExportType, false);
   return report;
-}
-
-Result<void> require_world(const Image &image, const WitWorld &world, WorldCheckOptions options) {
-  WorldCheck report = check_world(image, world, options);
-  if (report.conforms()) {
-    return {};
-  }
-  return Error(ErrorCode::TypeMismatch, "image " + image.digest() + " " + report.to_string());
 }
 
 }  // namespace tairitsu

@@ -7,7 +7,7 @@
 #include <span>
 #include <string>
 
-#include "core/store_index.hpp"
+#include "registry/store_index.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   using namespace tairitsu;

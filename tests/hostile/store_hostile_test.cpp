@@ -5,8 +5,8 @@
 
 #include <fstream>
 
-#include "core/store_index.hpp"
 #include "process.hpp"
+#include "registry/store_index.hpp"
 #include "support.hpp"
 
 namespace tairitsu {

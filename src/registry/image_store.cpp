@@ -1,7 +1,7 @@
 #include "tairitsu/image_store.hpp"
 
-#include "core/files.hpp"
-#include "core/store_index.hpp"
+#include "base/files.hpp"
+#include "registry/store_index.hpp"
 
 #include <fcntl.h>
 #include <sys/file.h>

@@ -1,6 +1,6 @@
 // The store's index file: read strictly, written in one form.
 
-#include "core/store_index.hpp"
+#include "registry/store_index.hpp"
 
 #include <nlohmann/json.hpp>
 
