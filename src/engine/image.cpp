@@ -146,11 +146,13 @@ std::vector<std::byte> to_vector(std::span<const std::byte> bytes) {
 }  // namespace
 
 Result<Image> ImageState::make(const Engine &engine, ComponentPtr component, ImageSource source,
-                               std::vector<std::byte> bytes, std::string digest, std::size_t size) {
+                               std::vector<std::byte> bytes, std::string digest, std::size_t size,
+                               std::vector<std::byte> digest_source) {
   auto state = std::make_shared<ImageState>(engine);
   state->source = source;
   state->bytes = std::move(bytes);
   state->digest = std::move(digest);
+  state->digest_source = std::move(digest_source);
   state->size = size;
   ComponentTypePtr type(wasmtime_component_type(component.get()));
   const wasm_engine_t *raw_engine = engine.state()->raw();
@@ -308,9 +310,9 @@ Result<Image> Image::from_precompiled(std::span<const std::byte> artifact, const
             "with engine configuration '" +
             engine.config().fingerprint() + "')");
   }
-  std::string d = digest ? *digest : detail::sha256_digest(artifact);
-  return detail::ImageState::make(engine, detail::ComponentPtr(raw), ImageSource::Precompiled, {}, std::move(d),
-                                  artifact.size());
+  return detail::ImageState::make(engine, detail::ComponentPtr(raw), ImageSource::Precompiled, {},
+                                  digest.value_or(std::string()), artifact.size(),
+                                  digest ? std::vector<std::byte>() : detail::to_vector(artifact));
 }
 
 Result<std::vector<std::byte>> Image::precompile() const {
@@ -325,7 +327,14 @@ Result<std::vector<std::byte>> Image::precompile() const {
   return bytes;
 }
 
-const std::string &Image::digest() const { return state_->digest; }
+const std::string &Image::digest() const {
+  const detail::ImageState *s = state_.get();
+  std::call_once(s->digest_once, [s] {
+    if (s->digest.empty()) s->digest = detail::sha256_digest(s->digest_source);
+    std::vector<std::byte>().swap(s->digest_source);
+  });
+  return s->digest;
+}
 ImageSource Image::source() const { return state_->source; }
 std::span<const std::byte> Image::component_bytes() const { return state_->bytes; }
 std::size_t Image::size() const { return state_->size; }

@@ -7,6 +7,8 @@
 #include <map>
 #include <optional>
 
+#include <mutex>
+
 #include "engine/bridge.hpp"
 #include "tairitsu/image.hpp"
 
@@ -46,7 +48,12 @@ struct ImageState {
 
   Engine engine;
   ComponentPtr component;
-  std::string digest;
+  /// "sha256:<hex>"; for an artifact loaded without its component's digest,
+  /// the artifact's own, worked out from `digest_source` on first use (most
+  /// programs that load artifacts never ask, and hashing is most of the load).
+  mutable std::string digest;
+  mutable std::vector<std::byte> digest_source;
+  mutable std::once_flag digest_once;
   ImageSource source = ImageSource::Component;
   std::vector<std::byte> bytes;
   std::size_t size = 0;
@@ -57,7 +64,8 @@ struct ImageState {
 
   /// Builds the state of a compiled component: reflects its world and indexes its exports.
   static Result<Image> make(const Engine &engine, ComponentPtr component, ImageSource source,
-                            std::vector<std::byte> bytes, std::string digest, std::size_t size);
+                            std::vector<std::byte> bytes, std::string digest, std::size_t size,
+                            std::vector<std::byte> digest_source = {});
 };
 
 /// What bytes are, by their first bytes: the 8-byte preamble "\0asm" with

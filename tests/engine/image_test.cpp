@@ -1,5 +1,7 @@
 #include <random>
+#include <thread>
 
+#include "base/files.hpp"
 #include "support.hpp"
 
 namespace tairitsu {
@@ -93,6 +95,15 @@ TEST(Image, PrecompiledArtifactRoundTrips) {
   auto sum = container->call("add", {Value::s32(40), Value::s32(2)});
   ASSERT_OK(sum);
   EXPECT_EQ(sum->as_s32(), 42);
+  // Without the component's digest, the image goes by the artifact's own
+  // (worked out when first asked for, the same from every thread).
+  auto anonymous = Image::from_precompiled(*artifact, Engine::shared());
+  ASSERT_OK(anonymous);
+  std::vector<std::thread> readers;
+  std::vector<std::string> digests(4);
+  for (int i = 0; i < 4; ++i) readers.emplace_back([&, i] { digests[i] = Image(*anonymous).digest(); });
+  for (auto &t : readers) t.join();
+  for (const auto &d : digests) EXPECT_EQ(d, "sha256:" + detail::sha256_hex(*artifact));
 }
 
 TEST(Image, PrecompiledArtifactFromAnotherConfigurationIsRefused) {
