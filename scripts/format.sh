@@ -5,7 +5,7 @@
 #   scripts/format.sh [--check]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-files=$(git ls-files 'src/*.cpp' 'src/*.hpp' 'include/*.hpp' 'tests/*.cpp' 'tests/*.hpp' 'examples/*.cpp' \
+files=$(git ls-files --cached --others --exclude-standard 'src/*.cpp' 'src/*.hpp' 'include/*.hpp' 'tests/*.cpp' 'tests/*.hpp' 'examples/*.cpp' \
           'examples/*.hpp' 'tools/*.cpp' 'bench/*.cpp' 'bench/*.hpp' | grep -v -e '^tests/fixtures/' -e '/golden/')
 if [ "${1:-}" = "--check" ]; then
   clang-format-19 --dry-run --Werror $files

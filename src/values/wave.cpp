@@ -494,6 +494,9 @@ class Converter {
   ParseFailure failure_{0, ""};
 };
 
+// The arguments of most calls: integers only, written plainly ("(1, -2)").
+// Read straight from the text, without tokens and a tree; anything else,
+// every error included, is left to the general parser.
 std::optional<std::vector<Value>> plain_integers(std::string_view text, std::span<const Param> params) {
   if (params.empty() || text.size() < 3 || text.front() != '(' || text.back() != ')') {
     return std::nullopt;

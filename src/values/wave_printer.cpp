@@ -278,10 +278,6 @@ class Printer {
   bool unsupported_ = false;
 };
 
-
-// The arguments of most calls: integers only, written plainly ("(1, -2)").
-// Read straight from the text, without tokens and a tree; anything else,
-// every error included, is left to the general parser.
 }  // namespace
 
 Result<std::string> print(const Value &value, const Type &type, PrintOptions options) {
