@@ -70,6 +70,7 @@ Result<wasi_config_t *> make_wasi_config(const ContainerSpec &spec, ContainerCor
   argv.push_back(core.name);
   argv.insert(argv.end(), spec.args.begin(), spec.args.end());
   std::vector<const char *> argp;
+  argp.reserve(argv.size());
   for (const auto &a : argv) {
     argp.push_back(a.c_str());
   }
