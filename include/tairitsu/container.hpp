@@ -228,6 +228,10 @@ T from_bits(uint64_t bits) {
 struct FastHost {
   FastShape shape = kNoFastPath;
   FunctionType type;
+  /// For every typed host function: whether an import's type fits its C++
+  /// signature, and that signature in WIT, checked once when linking.
+  bool (*matches)(const FunctionType &) = nullptr;
+  std::string (*signature)() = nullptr;
   std::function<Result<void>(HostContext &, const FastValue *args, FastValue *result, std::string &scratch)> call;
 };
 

@@ -823,6 +823,8 @@ FastHost Signature<R(Args...)>::fast_host(F function) {
 template <typename Sig, typename F>
 ContainerBuilder &ContainerBuilder::define(std::string full_name, F function) {
   detail::FastHost fast = detail::Signature<Sig>::fast_host(function);
+  fast.matches = &detail::Signature<Sig>::matches;
+  fast.signature = &detail::Signature<Sig>::text;
   return define_function(std::move(full_name), detail::TypedHost<Sig, F>{std::move(function)}, std::move(fast));
 }
 
@@ -832,11 +834,8 @@ template <typename R, typename... Args, typename F>
 struct TypedHost<R(Args...), F> {
   F function;
 
-  Result<Value> operator()(HostContext &ctx, std::span<const Value> args) {
-    if (const FunctionType *type = ctx.function_type(); type && !signature_matches<R, Args...>(*type)) {
-      return Error(ErrorCode::TypeMismatch,
-                   "the host defines " + signature_text<R, Args...>() + " for an import of type " + type->to_string());
-    }
+  // The import's type was checked against the signature when linking.
+  Result<Value> operator()(HostContext &, std::span<const Value> args) {
     if (args.size() != sizeof...(Args)) {
       return Error(ErrorCode::TypeMismatch,
                    "expected " + std::to_string(sizeof...(Args)) + " arguments, got " + std::to_string(args.size()));

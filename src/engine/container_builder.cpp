@@ -126,6 +126,18 @@ wasmtime_error_t *host_function_callback(void *env, wasmtime_context_t *context,
 }
 
 // A typed host function's fast form (see native/src/fast_call.rs).
+// A typed host function whose signature does not fit the import: linked in
+// its place, it fails every call naming both types.
+std::unique_ptr<HostFunctionDef> mismatch_stub(const HostFunctionDef &def, const FunctionType &imported) {
+  auto stub = std::make_unique<HostFunctionDef>(def);
+  stub->fast = {};
+  std::string message = "the host defines " + def.fast.signature() + " for an import of type " + imported.to_string();
+  stub->function = [message](HostContext &, std::span<const Value>) -> Result<Value> {
+    return Error(ErrorCode::TypeMismatch, message);
+  };
+  return stub;
+}
+
 wasmtime_error_t *fast_host_callback(void *env, wasmtime_context_t *context, const tairitsu_flat *args,
                                      tairitsu_flat *result) {
   auto *binding = static_cast<HostBinding *>(env);
@@ -366,10 +378,15 @@ Result<void> link_host_items(PreparedLinker &core) {
                                                  ": stream, future and error-context values cannot cross "
                                                  "Wasmtime's C API, so such functions cannot be defined by the host");
       }
-      // The fast form only where the image imports exactly its type: anywhere
-      // else the generic form reports the mismatch when the guest calls.
-      bool fast = f.fast.shape != kNoFastPath && type && same_types(*type, f.fast.type);
-      auto binding = std::make_unique<HostBinding>(HostBinding{&f, std::move(type)});
+      // A typed definition is checked against the import's type once, here;
+      // one that does not fit is linked as a function that says so when the
+      // guest calls it. The fast form only where the image imports exactly its type.
+      const HostFunctionDef *def = &f;
+      if (type && f.fast.matches && !f.fast.matches(*type)) {
+        def = core.mismatched.emplace_back(mismatch_stub(f, *type)).get();
+      }
+      bool fast = def->fast.shape != kNoFastPath && type && same_types(*type, def->fast.type);
+      auto binding = std::make_unique<HostBinding>(HostBinding{def, std::move(type)});
       auto defined =
           check(fast ? tairitsu_linker_instance_add_fast_func(target, f.item_name.data(), f.item_name.size(),
                                                               f.fast.shape, fast_host_callback, binding.get())

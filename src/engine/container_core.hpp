@@ -116,6 +116,8 @@ struct PreparedLinker {
   std::vector<std::unique_ptr<ResourceBinding>> resource_bindings;
   // Trap stubs for imports nobody provides (with trap_unknown_imports).
   std::vector<HostFunctionDef> stub_functions;
+  // Typed definitions whose signature does not fit their import, as linked.
+  std::vector<std::unique_ptr<HostFunctionDef>> mismatched;
   std::vector<HostResourceDef> stub_resources;
   bool needs_engine_stubs = false;
   CPtr<tairitsu_instance_pre, tairitsu_instance_pre_delete> pre;  // null with a guest initializer

@@ -64,7 +64,7 @@ TEST(HostileGuest, DeadlinesHoldWithTheCpuSaturated) {
   for (unsigned i = 0; i < 2 * std::max(2u, std::thread::hardware_concurrency()); ++i) {
     busy.emplace_back([&] {
       volatile uint64_t n = 0;
-      while (!stop) ++n;
+      while (!stop) n = n + 1;
     });
   }
   std::vector<std::chrono::milliseconds> times;
