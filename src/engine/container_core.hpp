@@ -222,6 +222,9 @@ struct ContainerCore {
   /// engine is concurrent, on a fiber whose guest may suspend (waited for).
   wasmtime_error_t *call(const wasmtime_component_func_t *func, const wasmtime_component_val_t *args, std::size_t nargs,
                          wasmtime_component_val_t *results, std::size_t nresults);
+  /// Gives a new store its limiter and, when the engine has deadlines, the
+  /// epoch callback that checks the clock (engine/limits.cpp).
+  void install_limits();
   /// Sets fuel and the deadline before entering the guest: those the limits
   /// set, and with `unlimited_too` (when the store is made) the unlimited
   /// ones too, which no call can use up (2^62 units or ticks) and so are
