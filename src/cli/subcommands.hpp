@@ -1,0 +1,97 @@
+#pragma once
+
+// The `tairitsu` command's subcommands: for each, its options, the function
+// that declares them to the parser, and the function that runs it.
+
+#include <CLI/CLI.hpp>
+#include <string>
+#include <vector>
+
+#include "cli/common.hpp"
+
+namespace tairitsu::cli {
+
+struct LoadOptions {
+  StoreFlags store;
+  std::string file, ref;
+};
+void add_load(CLI::App &app, LoadOptions &o);
+int load_command(const LoadOptions &o);
+
+struct ImagesOptions {
+  StoreFlags store;
+  bool json = false;
+};
+void add_images(CLI::App &app, ImagesOptions &o);
+int images_command(const ImagesOptions &o);
+
+struct InspectOptions {
+  StoreFlags store;
+  std::string target;
+  bool json = false;
+  bool allow_precompiled = false;
+};
+void add_inspect(CLI::App &app, InspectOptions &o);
+int inspect_command(const InspectOptions &o);
+
+struct CheckOptions {
+  StoreFlags store;
+  std::string target, wit, world;
+  bool no_wasi = false;
+  bool allow_precompiled = false;
+};
+void add_check(CLI::App &app, CheckOptions &o);
+int check_command(const CheckOptions &o);
+
+struct TagOptions {
+  StoreFlags store;
+  std::string source, target;
+};
+void add_tag(CLI::App &app, TagOptions &o);
+int tag_command(const TagOptions &o);
+
+struct RmiOptions {
+  StoreFlags store;
+  std::vector<std::string> refs;
+};
+void add_rmi(CLI::App &app, RmiOptions &o);
+int rmi_command(const RmiOptions &o);
+
+struct PruneOptions {
+  StoreFlags store;
+};
+void add_prune(CLI::App &app, PruneOptions &o);
+int prune_command(const PruneOptions &o);
+
+struct CompileOptions {
+  StoreFlags store;
+  std::string target, output;
+  bool allow_precompiled = false;
+};
+void add_compile(CLI::App &app, CompileOptions &o);
+int compile_command(const CompileOptions &o);
+
+struct RunOptions {
+  StoreFlags store;
+  std::string target;
+  std::vector<std::string> args;
+  std::string invoke;
+  std::string format = "wave";
+  bool trap_unknown_imports = false;
+  std::vector<std::string> env;
+  bool env_inherit = false;
+  std::vector<std::string> dirs;
+  std::string stdin_mode = "null";
+  std::string stdout_mode = "inherit";
+  std::string stderr_mode = "inherit";
+  std::string memory, tables, fuel, timeout;
+  bool allow_precompiled = false;
+  bool raw_exit_code = false;
+};
+void add_run(CLI::App &app, RunOptions &o);
+int run_command(const RunOptions &o);
+
+/// Whether `run`'s options are all valid, read before any image is.
+Result<void> check_run_options(const RunOptions &o);
+
+}  // namespace tairitsu::cli
