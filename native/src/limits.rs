@@ -116,7 +116,7 @@ pub extern "C" fn tairitsu_limiter_install(
     let limiter = Box::into_raw(Box::new(TairitsuLimiter {
         memory_bytes: usize::try_from(memory_bytes).ok(),
         table_elements: usize::try_from(table_elements).ok(),
-        instances: usize::try_from(instances).unwrap_or(10_000),
+        instances: usize::try_from(instances).unwrap_or(wasmtime::DEFAULT_INSTANCE_LIMIT),
         bytes_in_use: 0,
         elements_in_use: 0,
         pending_bytes: 0,

@@ -16,7 +16,7 @@ namespace {
 
 // Every subcommand's options, filled by parsing.
 struct Commands {
-  StoreFlags store;
+  std::string lock_timeout;
   LoadOptions load;
   ImagesOptions images;
   InspectOptions inspect;
@@ -30,7 +30,7 @@ struct Commands {
 
 void define(CLI::App &app, Commands &c) {
   app.require_subcommand(1);
-  app.add_option("--lock-timeout", c.store.lock_timeout,
+  app.add_option("--lock-timeout", c.lock_timeout,
                  "how long a command that writes the store waits for another one's lock, such as 30s "
                  "(default: as long as it takes)");
   app.footer(
@@ -47,23 +47,18 @@ void define(CLI::App &app, Commands &c) {
 }
 
 int dispatch(CLI::App &app, Commands &c) {
-  for (StoreFlags *flags : {&c.load.store, &c.images.store, &c.inspect.store, &c.check.store, &c.tag.store,
-                            &c.rmi.store, &c.prune.store, &c.compile.store, &c.run.store}) {
-    *flags = c.store;
-  }
-  if (!c.store.lock_timeout.empty()) {
-    if (auto t = parse_duration("--lock-timeout", c.store.lock_timeout); !t) return usage("", t.error());
-  }
+  auto store = read_store_flags(c.lock_timeout);
+  if (!store) return usage("", store.error());
   const std::string name = app.get_subcommands().front()->get_name();
-  if (name == "load") return load_command(c.load);
-  if (name == "images") return images_command(c.images);
-  if (name == "inspect") return inspect_command(c.inspect);
-  if (name == "check") return check_command(c.check);
-  if (name == "tag") return tag_command(c.tag);
-  if (name == "rmi") return rmi_command(c.rmi);
-  if (name == "prune") return prune_command(c.prune);
-  if (name == "compile") return compile_command(c.compile);
-  if (name == "run") return run_command(c.run);
+  if (name == "load") return load_command(c.load, *store);
+  if (name == "images") return images_command(c.images, *store);
+  if (name == "inspect") return inspect_command(c.inspect, *store);
+  if (name == "check") return check_command(c.check, *store);
+  if (name == "tag") return tag_command(c.tag, *store);
+  if (name == "rmi") return rmi_command(c.rmi, *store);
+  if (name == "prune") return prune_command(c.prune, *store);
+  if (name == "compile") return compile_command(c.compile, *store);
+  if (name == "run") return run_command(c.run, *store);
   return Usage;
 }
 
@@ -85,9 +80,7 @@ int parse_only(int argc, const char *const *argv) {
     define(app, commands);
     app.parse(argc, argv);
     if (!commands.run.target.empty() && !check_run_options(commands.run)) return Usage;
-    if (!commands.store.lock_timeout.empty() && !parse_duration("--lock-timeout", commands.store.lock_timeout)) {
-      return Usage;
-    }
+    if (!read_store_flags(commands.lock_timeout)) return Usage;
     return Ok;
   } catch (const CLI::Error &) {
     return Usage;

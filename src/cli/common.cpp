@@ -44,13 +44,19 @@ int usage(std::string_view command, const Error &e) {
   return Usage;
 }
 
+Result<StoreFlags> read_store_flags(const std::string &lock_timeout) {
+  StoreFlags flags;
+  if (!lock_timeout.empty()) {
+    auto timeout = parse_duration("--lock-timeout", lock_timeout);
+    if (!timeout) return std::move(timeout).error();
+    flags.lock_timeout = *timeout;
+  }
+  return flags;
+}
+
 Result<ImageStore> open_store(const StoreFlags &flags) {
   StoreOptions options;
-  if (!flags.lock_timeout.empty()) {
-    auto timeout = parse_duration("--lock-timeout", flags.lock_timeout);
-    if (!timeout) return std::move(timeout).error();
-    options.lock_timeout = *timeout;
-  }
+  options.lock_timeout = flags.lock_timeout;
   options.on_lock_wait = [](const std::string &message) {
     std::cerr << "tairitsu: " << message << "; still waiting (--lock-timeout sets a limit)\n";
   };

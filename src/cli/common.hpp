@@ -6,6 +6,7 @@
 
 #include <CLI/CLI.hpp>
 #include <atomic>
+#include <chrono>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -21,10 +22,13 @@ int report(const Error &e);
 /// Prints "tairitsu <command>: <message>" and returns `Usage`.
 int usage(std::string_view command, const Error &e);
 
-/// Options every command that touches the store shares.
+/// Options every command that touches the store shares, read once.
 struct StoreFlags {
-  std::string lock_timeout;
+  std::optional<std::chrono::milliseconds> lock_timeout;  ///< --lock-timeout
 };
+
+/// The store options from the command line's text (`--lock-timeout`, empty when not given).
+Result<StoreFlags> read_store_flags(const std::string &lock_timeout);
 
 /// The store at `$TAIRITSU_HOME`, with the lock's timeout and a message when a writer waits.
 Result<ImageStore> open_store(const StoreFlags &flags);

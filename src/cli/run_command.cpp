@@ -129,7 +129,7 @@ Result<void> check_run_options(const RunOptions &o) {
   return {};
 }
 
-int run_command(const RunOptions &o) {
+int run_command(const RunOptions &o, const StoreFlags &flags) {
   auto format = parse_text_format(o.format);
   if (!format) {
     return usage(
@@ -138,7 +138,7 @@ int run_command(const RunOptions &o) {
   // Options first: a mistake in them is reported before anything is compiled.
   auto settings = run_settings(o);
   if (!settings) return usage("run", settings.error());
-  auto target = resolve(o.target, o.store, o.allow_precompiled);
+  auto target = resolve(o.target, flags, o.allow_precompiled);
   if (!target) return report(target.error());
   ContainerBuilder b(target->image);
   std::string name = target->stored ? target->stored->ref.name : fs::path(o.target).stem().string();

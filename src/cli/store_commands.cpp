@@ -72,11 +72,11 @@ void add_load(CLI::App &app, LoadOptions &o) {
   c->footer("Example: tairitsu load build/calc.wasm calc:1.0");
 }
 
-int load_command(const LoadOptions &o) {
+int load_command(const LoadOptions &o, const StoreFlags &flags) {
   auto bytes = detail::read_file(o.file);
   if (!bytes) return report(bytes.error());
   std::string ref = o.ref.empty() ? fs::path(o.file).stem().string() : o.ref;
-  auto store = open_store(o.store);
+  auto store = open_store(flags);
   if (!store) return report(store.error());
   auto stored = [&] {
     Progress progress("compiling " + o.file);
@@ -95,8 +95,8 @@ void add_images(CLI::App &app, ImagesOptions &o) {
   c->footer("Examples:\n  tairitsu images\n  tairitsu images --json");
 }
 
-int images_command(const ImagesOptions &o) {
-  auto store = open_store(o.store);
+int images_command(const ImagesOptions &o, const StoreFlags &flags) {
+  auto store = open_store(flags);
   if (!store) return report(store.error());
   auto list = store->list();
   if (!list) return report(list.error());
@@ -131,13 +131,13 @@ void add_inspect(CLI::App &app, InspectOptions &o) {
   c->footer("Examples:\n  tairitsu inspect calc:1.0 --json\n  tairitsu inspect build/calc.wasm");
 }
 
-int inspect_command(const InspectOptions &o) {
-  auto target = resolve(o.target, o.store, o.allow_precompiled);
+int inspect_command(const InspectOptions &o, const StoreFlags &flags) {
+  auto target = resolve(o.target, flags, o.allow_precompiled);
   if (!target) return report(target.error());
   const Image &image = target->image;
   std::vector<std::string> artifacts;
   if (target->stored) {
-    auto store = open_store(o.store);
+    auto store = open_store(flags);
     if (!store) return report(store.error());
     std::error_code ec;
     std::string hex = target->stored->digest.substr(7);
@@ -188,10 +188,10 @@ void add_check(CLI::App &app, CheckOptions &o) {
   c->footer("Example: tairitsu check plugin:1.0 --wit wit/ --world plugin");
 }
 
-int check_command(const CheckOptions &o) {
+int check_command(const CheckOptions &o, const StoreFlags &flags) {
   auto world = WitWorld::load(o.wit, o.world);
   if (!world) return report(world.error());
-  auto target = resolve(o.target, o.store, o.allow_precompiled);
+  auto target = resolve(o.target, flags, o.allow_precompiled);
   if (!target) return report(target.error());
   WorldCheck result = tairitsu::check_world(target->image, *world, {.wasi_provided = !o.no_wasi});
   std::cout << o.target << " " << result.to_string() << "\n";
@@ -207,8 +207,8 @@ void add_tag(CLI::App &app, TagOptions &o) {
   c->footer("Example: tairitsu tag calc:1.0 calc:stable");
 }
 
-int tag_command(const TagOptions &o) {
-  auto store = open_store(o.store);
+int tag_command(const TagOptions &o, const StoreFlags &flags) {
+  auto store = open_store(flags);
   if (!store) return report(store.error());
   auto tagged = store->tag(o.source, o.target);
   return tagged ? Ok : report(tagged.error());
@@ -221,8 +221,8 @@ void add_rmi(CLI::App &app, RmiOptions &o) {
 }
 
 // Removes every name it can; reports each one it cannot, and exits with the first failure's code.
-int rmi_command(const RmiOptions &o) {
-  auto store = open_store(o.store);
+int rmi_command(const RmiOptions &o, const StoreFlags &flags) {
+  auto store = open_store(flags);
   if (!store) return report(store.error());
   int code = Ok;
   for (const auto &ref : o.refs) {
@@ -241,8 +241,8 @@ void add_prune(CLI::App &app, PruneOptions &) {
   c->footer("Example: tairitsu rmi calc:1.0 && tairitsu prune");
 }
 
-int prune_command(const PruneOptions &o) {
-  auto store = open_store(o.store);
+int prune_command(const PruneOptions &, const StoreFlags &flags) {
+  auto store = open_store(flags);
   if (!store) return report(store.error());
   auto pruned = store->prune();
   if (!pruned) return report(pruned.error());
@@ -262,11 +262,11 @@ void add_compile(CLI::App &app, CompileOptions &o) {
   c->footer("Examples:\n  tairitsu compile calc:1.0\n  tairitsu compile calc.wasm -o calc.cwasm");
 }
 
-int compile_command(const CompileOptions &o) {
-  auto target = resolve(o.target, o.store, o.allow_precompiled);
+int compile_command(const CompileOptions &o, const StoreFlags &flags) {
+  auto target = resolve(o.target, flags, o.allow_precompiled);
   if (!target) return report(target.error());
   if (target->stored && o.output.empty()) {
-    auto store = open_store(o.store);
+    auto store = open_store(flags);
     if (!store) return report(store.error());
     auto path = [&] {
       Progress progress("compiling " + o.target);

@@ -1,7 +1,8 @@
 #pragma once
 
 // The `tairitsu` command's subcommands: for each, its options, the function
-// that declares them to the parser, and the function that runs it.
+// that declares them to the parser, and the function that runs it (with the
+// store options every subcommand shares).
 
 #include <CLI/CLI.hpp>
 #include <string>
@@ -12,67 +13,57 @@
 namespace tairitsu::cli {
 
 struct LoadOptions {
-  StoreFlags store;
   std::string file, ref;
 };
 void add_load(CLI::App &app, LoadOptions &o);
-int load_command(const LoadOptions &o);
+int load_command(const LoadOptions &o, const StoreFlags &flags);
 
 struct ImagesOptions {
-  StoreFlags store;
   bool json = false;
 };
 void add_images(CLI::App &app, ImagesOptions &o);
-int images_command(const ImagesOptions &o);
+int images_command(const ImagesOptions &o, const StoreFlags &flags);
 
 struct InspectOptions {
-  StoreFlags store;
   std::string target;
   bool json = false;
   bool allow_precompiled = false;
 };
 void add_inspect(CLI::App &app, InspectOptions &o);
-int inspect_command(const InspectOptions &o);
+int inspect_command(const InspectOptions &o, const StoreFlags &flags);
 
 struct CheckOptions {
-  StoreFlags store;
   std::string target, wit, world;
   bool no_wasi = false;
   bool allow_precompiled = false;
 };
 void add_check(CLI::App &app, CheckOptions &o);
-int check_command(const CheckOptions &o);
+int check_command(const CheckOptions &o, const StoreFlags &flags);
 
 struct TagOptions {
-  StoreFlags store;
   std::string source, target;
 };
 void add_tag(CLI::App &app, TagOptions &o);
-int tag_command(const TagOptions &o);
+int tag_command(const TagOptions &o, const StoreFlags &flags);
 
 struct RmiOptions {
-  StoreFlags store;
   std::vector<std::string> refs;
 };
 void add_rmi(CLI::App &app, RmiOptions &o);
-int rmi_command(const RmiOptions &o);
+int rmi_command(const RmiOptions &o, const StoreFlags &flags);
 
-struct PruneOptions {
-  StoreFlags store;
-};
+struct PruneOptions {};
 void add_prune(CLI::App &app, PruneOptions &o);
-int prune_command(const PruneOptions &o);
+int prune_command(const PruneOptions &o, const StoreFlags &flags);
 
 struct CompileOptions {
-  StoreFlags store;
   std::string target, output;
   bool allow_precompiled = false;
 };
 void add_compile(CLI::App &app, CompileOptions &o);
-int compile_command(const CompileOptions &o);
+int compile_command(const CompileOptions &o, const StoreFlags &flags);
 
 struct RunOptions {
-  StoreFlags store;
   std::string target;
   std::vector<std::string> args;
   std::string invoke;
@@ -89,7 +80,7 @@ struct RunOptions {
   bool raw_exit_code = false;
 };
 void add_run(CLI::App &app, RunOptions &o);
-int run_command(const RunOptions &o);
+int run_command(const RunOptions &o, const StoreFlags &flags);
 
 /// Whether `run`'s options are all valid, read before any image is.
 Result<void> check_run_options(const RunOptions &o);

@@ -340,8 +340,8 @@ Result<Image> ImageStore::load(std::string_view ref, const Engine &engine) const
   // The artifact, when its recorded checksum still matches and nobody but
   // this user could have written it: it holds machine code.
   fs::path art = artifact_path(entry->digest, engine);
-  bool trusted = written_only_by_this_user(art.parent_path()) && written_only_by_this_user(art) &&
-                 written_only_by_this_user(art.string() + ".sha256");
+  bool dir_trusted = written_only_by_this_user(art.parent_path());
+  bool trusted = dir_trusted && written_only_by_this_user(art) && written_only_by_this_user(art.string() + ".sha256");
   if (auto image = trusted ? load_artifact(art, engine, entry->digest) : std::nullopt) {
     return *image;
   }
@@ -358,7 +358,7 @@ Result<Image> ImageStore::load(std::string_view ref, const Engine &engine) const
   if (image) {
     // Repair the artifact, unless another process is writing or the store is
     // read-only: either way this load has its image already.
-    if (auto lock = written_only_by_this_user(art.parent_path()) ? StoreLock::try_take(root_) : std::nullopt) {
+    if (auto lock = dir_trusted ? StoreLock::try_take(root_) : std::nullopt) {
       if (auto artifact = image->precompile()) {
         (void)write_artifact(art, *artifact);
       }

@@ -10,7 +10,6 @@
 #include <cstring>
 #include <fstream>
 
-#include "hostile/hostile_process.hpp"
 #include "process.hpp"
 #include "support.hpp"
 
@@ -22,9 +21,9 @@ using testing::fixture_path;
 
 class HostileCli : public ::testing::Test {
  protected:
-  testing::HostileRun tairitsu(std::vector<std::string> args, testing::HostileSetting setting = {}) {
+  testing::ProcessResult tairitsu(std::vector<std::string> args, testing::ProcessOptions setting = {}) {
     setting.env.emplace_back("TAIRITSU_HOME", store().string());
-    return testing::run_hostile(TAIRITSU_COMMAND, std::move(args), home(), setting);
+    return testing::run_process(TAIRITSU_COMMAND, std::move(args), home(), setting);
   }
   fs::path home() const { return scratch_.path(); }
   fs::path store() const { return scratch_.path() / "store"; }
@@ -275,7 +274,7 @@ TEST_F(HostileCli, RepeatableOptionsTakeOneValueEach) {
 // --- low: files, references, names ---
 
 TEST_F(HostileCli, PipesAndFifosAreReadToTheirEnd) {
-  auto via_pipe = testing::run_hostile(
+  auto via_pipe = testing::run_process(
       "/bin/sh",
       {"-c", std::string("cat ") + fixture("adder.wasm") + " | " + TAIRITSU_COMMAND + " load /dev/stdin calc:1"},
       home(), {.env = {{"TAIRITSU_HOME", store().string()}}});
