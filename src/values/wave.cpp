@@ -75,11 +75,7 @@ class Converter {
 
   std::optional<Value> convert(const Node &node, const Type &type) {
     switch (type.kind()) {
-      case TypeKind::Bool:
-        if (node.type == NodeType::BoolTrue || node.type == NodeType::BoolFalse) {
-          return Value::boolean(node.type == NodeType::BoolTrue);
-        }
-        return invalid_type(node, type);
+      case TypeKind::Bool: return convert_bool(node, type);
       case TypeKind::S8:
       case TypeKind::S16:
       case TypeKind::S32:
@@ -87,109 +83,21 @@ class Converter {
       case TypeKind::U8:
       case TypeKind::U16:
       case TypeKind::U32:
-      case TypeKind::U64: {
-        if (node.type != NodeType::Number) {
-          return invalid_type(node, type);
-        }
-        if (auto v = parse_integer(slice(node), type.kind())) {
-          return v;
-        }
-        return invalid_value(node, "is not a valid " + type.to_string());
-      }
+      case TypeKind::U64:
       case TypeKind::F32:
-      case TypeKind::F64: {
-        if (node.type != NodeType::Number) {
-          return invalid_type(node, type);
-        }
-        if (auto v = parse_float(slice(node), type.kind())) {
-          return v;
-        }
-        return invalid_value(node, "is not a valid " + type.to_string());
-      }
+      case TypeKind::F64: return convert_number(node, type);
       case TypeKind::Char: return convert_char(node, type);
-      case TypeKind::String: {
-        auto s = string_of(node, type);
-        if (!s) {
-          return std::nullopt;
-        }
-        return Value::string(std::move(*s));
-      }
-      case TypeKind::List: {
-        if (node.type != NodeType::List) {
-          return invalid_type(node, type);
-        }
-        std::vector<Value> items;
-        items.reserve(node.children.size());
-        for (const Node &child : node.children) {
-          auto v = convert(child, type.element());
-          if (!v) {
-            return std::nullopt;
-          }
-          items.push_back(std::move(*v));
-        }
-        return Value::list(std::move(items));
-      }
+      case TypeKind::String: return convert_string(node, type);
+      case TypeKind::List:
+      case TypeKind::Tuple: return convert_sequence(node, type);
       case TypeKind::Record: return convert_record(node, type);
-      case TypeKind::Tuple: {
-        if (node.type != NodeType::Tuple) {
-          return invalid_type(node, type);
-        }
-        if (node.children.size() != type.elements().size()) {
-          return fail(node.start, "expected a tuple of " + std::to_string(type.elements().size()) + " values, found " +
-                                      std::to_string(node.children.size()));
-        }
-        std::vector<Value> items;
-        for (std::size_t i = 0; i < node.children.size(); ++i) {
-          auto v = convert(node.children[i], type.elements()[i]);
-          if (!v) {
-            return std::nullopt;
-          }
-          items.push_back(std::move(*v));
-        }
-        return Value::tuple(std::move(items));
-      }
       case TypeKind::Variant: return convert_variant(node, type);
-      case TypeKind::Enum: {
-        if (node.type != NodeType::Label) {
-          return invalid_type(node, type);
-        }
-        std::string name(label(node));
-        const auto &names = type.names();
-        if (std::find(names.begin(), names.end(), name) == names.end()) {
-          return fail(node.start, "unknown case \"" + name + "\" of " + type.to_string());
-        }
-        return Value::enumeration(std::move(name));
-      }
+      case TypeKind::Enum: return convert_enum(node, type);
       case TypeKind::Option: return convert_option(node, type);
       case TypeKind::Result: return convert_result(node, type);
-      case TypeKind::Flags: {
-        if (node.type != NodeType::Flags) {
-          return invalid_type(node, type);
-        }
-        std::vector<std::string> set;
-        for (const Node &child : node.children) {
-          // The crate looks flags up with their '%' (so "%a" is unknown), though
-          // its duplicate check ignores it.
-          std::string name(slice(child));
-          const auto &names = type.names();
-          if (std::find(names.begin(), names.end(), name) == names.end()) {
-            return fail(child.start, "unknown flag \"" + name + "\" of " + type.to_string());
-          }
-          set.push_back(std::move(name));
-        }
-        return Value::flags(std::move(set));
-      }
+      case TypeKind::Flags: return convert_flags(node, type);
       case TypeKind::Own:
-      case TypeKind::Borrow: {
-        if (node.type != NodeType::Label) {
-          return invalid_type(node, type);
-        }
-        auto handle = resource_from_text(label(node), type, resources_);
-        if (!handle) {
-          return fail(node.start, handle.error().message());
-        }
-        return std::move(*handle);
-      }
+      case TypeKind::Borrow: return convert_resource(node, type);
       default: return fail(node.start, "values of type " + type.to_string() + " have no WAVE form");
     }
   }
@@ -263,6 +171,97 @@ class Converter {
 
   std::nullopt_t invalid_value(const Node &node, const std::string &why) {
     return fail(node.start, quote_at(src_, node.start, node.end) + " " + why);
+  }
+
+  std::optional<Value> convert_bool(const Node &node, const Type &type) {
+    if (node.type == NodeType::BoolTrue || node.type == NodeType::BoolFalse) {
+      return Value::boolean(node.type == NodeType::BoolTrue);
+    }
+    return invalid_type(node, type);
+  }
+
+  // An integer or a float, in range for its type.
+  std::optional<Value> convert_number(const Node &node, const Type &type) {
+    if (node.type != NodeType::Number) {
+      return invalid_type(node, type);
+    }
+    bool is_float = type.kind() == TypeKind::F32 || type.kind() == TypeKind::F64;
+    if (auto v = is_float ? parse_float(slice(node), type.kind()) : parse_integer(slice(node), type.kind())) {
+      return v;
+    }
+    return invalid_value(node, "is not a valid " + type.to_string());
+  }
+
+  std::optional<Value> convert_string(const Node &node, const Type &type) {
+    auto s = string_of(node, type);
+    if (!s) {
+      return std::nullopt;
+    }
+    return Value::string(std::move(*s));
+  }
+
+  // A list of any length, or a tuple of exactly its elements.
+  std::optional<Value> convert_sequence(const Node &node, const Type &type) {
+    bool is_list = type.kind() == TypeKind::List;
+    if (node.type != (is_list ? NodeType::List : NodeType::Tuple)) {
+      return invalid_type(node, type);
+    }
+    if (!is_list && node.children.size() != type.elements().size()) {
+      return fail(node.start, "expected a tuple of " + std::to_string(type.elements().size()) + " values, found " +
+                                  std::to_string(node.children.size()));
+    }
+    std::vector<Value> items;
+    items.reserve(node.children.size());
+    for (std::size_t i = 0; i < node.children.size(); ++i) {
+      auto v = convert(node.children[i], is_list ? type.element() : type.elements()[i]);
+      if (!v) {
+        return std::nullopt;
+      }
+      items.push_back(std::move(*v));
+    }
+    return is_list ? Value::list(std::move(items)) : Value::tuple(std::move(items));
+  }
+
+  std::optional<Value> convert_enum(const Node &node, const Type &type) {
+    if (node.type != NodeType::Label) {
+      return invalid_type(node, type);
+    }
+    std::string name(label(node));
+    const auto &names = type.names();
+    if (std::find(names.begin(), names.end(), name) == names.end()) {
+      return fail(node.start, "unknown case \"" + name + "\" of " + type.to_string());
+    }
+    return Value::enumeration(std::move(name));
+  }
+
+  std::optional<Value> convert_flags(const Node &node, const Type &type) {
+    if (node.type != NodeType::Flags) {
+      return invalid_type(node, type);
+    }
+    std::vector<std::string> set;
+    for (const Node &child : node.children) {
+      // The crate looks flags up with their '%' (so "%a" is unknown), though
+      // its duplicate check ignores it.
+      std::string name(slice(child));
+      const auto &names = type.names();
+      if (std::find(names.begin(), names.end(), name) == names.end()) {
+        return fail(child.start, "unknown flag \"" + name + "\" of " + type.to_string());
+      }
+      set.push_back(std::move(name));
+    }
+    return Value::flags(std::move(set));
+  }
+
+  // A handle by its name in the resource table.
+  std::optional<Value> convert_resource(const Node &node, const Type &type) {
+    if (node.type != NodeType::Label) {
+      return invalid_type(node, type);
+    }
+    auto handle = resource_from_text(label(node), type, resources_);
+    if (!handle) {
+      return fail(node.start, handle.error().message());
+    }
+    return std::move(*handle);
   }
 
   std::optional<Value> convert_char(const Node &node, const Type &type) {
