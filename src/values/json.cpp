@@ -15,12 +15,14 @@
 #include <cstdio>
 
 #include "values/text_common.hpp"
+#include "values/text_reader.hpp"
 
 namespace tairitsu::detail::json {
 
 namespace {
 
-class Reader {
+// The reader of this format; TextReader dispatches on the kind of type.
+class Reader : public TextReader<Reader> {
  public:
   Reader(std::string_view text, const TextLimits &limits)
       : c_("JSON", text, limits, false), resources_(limits.resources) {}
@@ -48,6 +50,8 @@ class Reader {
   Cursor &cursor() { return c_; }
 
  private:
+  friend class TextReader<Reader>;
+
   std::optional<Value> fail(std::string message) {
     c_.fail_here(std::move(message));
     return std::nullopt;
@@ -143,86 +147,89 @@ class Reader {
         p = q;
         continue;
       }
-      if (p + 1 >= s.size()) {
-        c_.fail(p, "unterminated escape");
+      if (!escape(s, p, out)) {
         return std::nullopt;
-      }
-      char e = s[p + 1];
-      switch (e) {
-        case '"':
-          out += '"';
-          p += 2;
-          continue;
-        case '\\':
-          out += '\\';
-          p += 2;
-          continue;
-        case '/':
-          out += '/';
-          p += 2;
-          continue;
-        case 'b':
-          out += '\b';
-          p += 2;
-          continue;
-        case 'f':
-          out += '\f';
-          p += 2;
-          continue;
-        case 'n':
-          out += '\n';
-          p += 2;
-          continue;
-        case 'r':
-          out += '\r';
-          p += 2;
-          continue;
-        case 't':
-          out += '\t';
-          p += 2;
-          continue;
-        case 'u': {
-          auto hex4 = [&](std::size_t at) -> std::optional<uint32_t> {
-            if (at + 4 > s.size()) return std::nullopt;
-            uint32_t v = 0;
-            for (std::size_t i = at; i < at + 4; ++i) {
-              char h = s[i];
-              int d = h >= '0' && h <= '9'                     ? h - '0'
-                      : (h | 0x20) >= 'a' && (h | 0x20) <= 'f' ? (h | 0x20) - 'a' + 10
-                                                               : -1;
-              if (d < 0) return std::nullopt;
-              v = v * 16 + static_cast<uint32_t>(d);
-            }
-            return v;
-          };
-          auto u = hex4(p + 2);
-          if (!u) {
-            c_.fail(p, "invalid \\u escape");
-            return std::nullopt;
-          }
-          uint32_t cp = *u;
-          std::size_t len = 6;
-          if (cp >= 0xD800 && cp <= 0xDBFF) {
-            auto lo = s.substr(p + 6, 2) == "\\u" ? hex4(p + 8) : std::nullopt;
-            if (!lo || *lo < 0xDC00 || *lo > 0xDFFF) {
-              c_.fail(p, "unpaired surrogate in \\u escape");
-              return std::nullopt;
-            }
-            cp = 0x10000 + ((cp - 0xD800) << 10) + (*lo - 0xDC00);
-            len = 12;
-          } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
-            c_.fail(p, "unpaired surrogate in \\u escape");
-            return std::nullopt;
-          }
-          append_utf8(out, cp);
-          p += len;
-          continue;
-        }
-        default: c_.fail(p, std::string("invalid escape '\\") + e + "'"); return std::nullopt;
       }
     }
     c_.set_pos(p);
     return out;
+  }
+
+  // The escape at s[p] (a backslash), appended to `out`; `p` moves past it.
+  bool escape(std::string_view s, std::size_t &p, std::string &out) {
+    if (p + 1 >= s.size()) {
+      return c_.fail(p, "unterminated escape");
+    }
+    char e = s[p + 1];
+    if (char c = simple_escape(e)) {
+      out += c;
+      p += 2;
+      return true;
+    }
+    if (e == 'u') {
+      return unicode_escape(s, p, out);
+    }
+    return c_.fail(p, std::string("invalid escape '\\") + e + "'");
+  }
+
+  // The character a one-letter escape stands for, or '\0' for no such escape.
+  static char simple_escape(char e) {
+    switch (e) {
+      case '"': return '"';
+      case '\\': return '\\';
+      case '/': return '/';
+      case 'b': return '\b';
+      case 'f': return '\f';
+      case 'n': return '\n';
+      case 'r': return '\r';
+      case 't': return '\t';
+      default: return '\0';
+    }
+  }
+
+  // Four hex digits at s[at], or nothing.
+  static std::optional<uint32_t> hex4(std::string_view s, std::size_t at) {
+    if (at + 4 > s.size()) return std::nullopt;
+    uint32_t v = 0;
+    for (std::size_t i = at; i < at + 4; ++i) {
+      char h = s[i];
+      int d = h >= '0' && h <= '9' ? h - '0' : (h | 0x20) >= 'a' && (h | 0x20) <= 'f' ? (h | 0x20) - 'a' + 10 : -1;
+      if (d < 0) return std::nullopt;
+      v = v * 16 + static_cast<uint32_t>(d);
+    }
+    return v;
+  }
+
+  // \uXXXX at s[p], or a surrogate pair \uXXXX\uXXXX.
+  bool unicode_escape(std::string_view s, std::size_t &p, std::string &out) {
+    auto u = hex4(s, p + 2);
+    if (!u) {
+      return c_.fail(p, "invalid \\u escape");
+    }
+    uint32_t cp = *u;
+    std::size_t len = 6;
+    if (cp >= 0xD800 && cp <= 0xDBFF) {
+      auto lo = s.substr(p + 6, 2) == "\\u" ? hex4(s, p + 8) : std::nullopt;
+      if (!lo || *lo < 0xDC00 || *lo > 0xDFFF) {
+        return c_.fail(p, "unpaired surrogate in \\u escape");
+      }
+      cp = 0x10000 + ((cp - 0xD800) << 10) + (*lo - 0xDC00);
+      len = 12;
+    } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
+      return c_.fail(p, "unpaired surrogate in \\u escape");
+    }
+    append_utf8(out, cp);
+    p += len;
+    return true;
+  }
+
+  // A string token; when there is none and nothing failed yet, "expected <type>".
+  std::optional<std::string> string_for(const Type &type) {
+    auto s = string_token();
+    if (!s && !c_.failed()) {
+      expected(type);
+    }
+    return s;
   }
 
   template <typename F>
@@ -246,183 +253,192 @@ class Reader {
     }
   }
 
-  std::optional<Value> value_inner(const Type &type) {
+  std::optional<Value> value_inner(const Type &type) { return read_kind(type); }
+
+  std::optional<Value> no_form(const Type &type) {
+    return fail("values of type " + type.to_string() + " have no JSON form");
+  }
+
+  std::optional<Value> boolean(const Type &type) {
+    if (literal("true")) return Value::boolean(true);
+    if (literal("false")) return Value::boolean(false);
+    return expected(type);
+  }
+
+  std::optional<Value> integer(const Type &type) {
     std::size_t start = c_.pos();
-    switch (type.kind()) {
-      case TypeKind::Bool:
-        if (literal("true")) return Value::boolean(true);
-        if (literal("false")) return Value::boolean(false);
-        return expected(type);
-      case TypeKind::S8:
-      case TypeKind::S16:
-      case TypeKind::S32:
-      case TypeKind::S64:
-      case TypeKind::U8:
-      case TypeKind::U16:
-      case TypeKind::U32:
-      case TypeKind::U64: {
-        auto tok = number_token();
-        if (!tok) return expected(type);
-        auto v = parse_integer(*tok, type.kind());
-        if (!v) {
-          c_.fail(start, "'" + std::string(*tok) + "' is not a valid " + type.to_string());
-          return std::nullopt;
-        }
-        return v;
-      }
-      case TypeKind::F32:
-      case TypeKind::F64: {
-        if (c_.peek() == '"') {
-          std::size_t at = c_.pos();
-          auto s = string_token();
-          if (!s) return std::nullopt;
-          if (*s == "nan" || *s == "inf" || *s == "-inf") {
-            return parse_float(*s, type.kind());
-          }
-          c_.fail(at, "expected a number or \"nan\", \"inf\", \"-inf\" for " + type.to_string());
-          return std::nullopt;
-        }
-        auto tok = number_token();
-        if (!tok) return expected(type);
-        return parse_float(*tok, type.kind());
-      }
-      case TypeKind::Char: {
-        std::size_t at = c_.pos();
-        auto s = string_token();
-        if (!s) return c_.failed() ? std::nullopt : expected(type);
-        std::size_t p = 0;
-        auto ch = decode_utf8(*s, p);
-        if (!ch || p != s->size()) {
-          c_.fail(at, "expected a string of exactly one character for char");
-          return std::nullopt;
-        }
-        return Value::character(*ch);
-      }
-      case TypeKind::String: {
-        auto s = string_token();
-        if (!s) return c_.failed() ? std::nullopt : expected(type);
-        return Value::string(std::move(*s));
-      }
-      case TypeKind::List:
-      case TypeKind::Tuple: {
-        if (c_.peek() != '[') return expected(type);
-        std::vector<Value> items;
-        bool is_list = type.kind() == TypeKind::List;
-        bool ok = sequence('[', ']', [&](std::size_t i) {
-          if (!is_list && i >= type.elements().size()) {
-            return c_.fail_here("too many elements for " + type.to_string());
-          }
-          auto v = value(is_list ? type.element() : type.elements()[i]);
-          if (!v) return false;
-          items.push_back(std::move(*v));
-          return true;
-        });
-        if (!ok) return std::nullopt;
-        if (!is_list && items.size() != type.elements().size()) {
-          c_.fail(start, "expected " + std::to_string(type.elements().size()) + " elements for " + type.to_string() +
-                             ", found " + std::to_string(items.size()));
-          return std::nullopt;
-        }
-        return is_list ? Value::list(std::move(items)) : Value::tuple(std::move(items));
-      }
-      case TypeKind::Record: return record(type);
-      case TypeKind::Variant: return variant(type);
-      case TypeKind::Enum: {
-        std::size_t at = c_.pos();
-        auto s = string_token();
-        if (!s) return c_.failed() ? std::nullopt : expected(type);
-        if (std::find(type.names().begin(), type.names().end(), *s) == type.names().end()) {
-          c_.fail(at, "unknown case \"" + *s + "\" of " + type.to_string());
-          return std::nullopt;
-        }
-        return Value::enumeration(std::move(*s));
-      }
-      case TypeKind::Flags: {
-        if (c_.peek() != '[') return expected(type);
-        std::vector<std::string> names;
-        bool ok = sequence('[', ']', [&](std::size_t) {
-          std::size_t at = c_.pos();
-          auto s = string_token();
-          if (!s) return c_.failed() ? false : c_.fail_here("expected a flag name, found " + c_.found());
-          if (std::find(type.names().begin(), type.names().end(), *s) == type.names().end()) {
-            return c_.fail(at, "unknown flag \"" + *s + "\" of " + type.to_string());
-          }
-          if (std::find(names.begin(), names.end(), *s) != names.end()) {
-            return c_.fail(at, "duplicate flag \"" + *s + "\"");
-          }
-          names.push_back(std::move(*s));
-          return true;
-        });
-        if (!ok) return std::nullopt;
-        return Value::flags(std::move(names));
-      }
-      case TypeKind::Option: {
-        if (literal("null")) return Value::none();
-        if (needs_some_wrapper(type.element())) {
-          if (c_.peek() != '{') return expected(type);
-          auto inner = single_key_object(
-              [&](std::string_view key) -> KeyType {
-                if (key == "some") return std::optional<Type>(type.element());
-                return std::nullopt;
-              },
-              "\"some\"");
-          if (!inner) return std::nullopt;
-          return Value::some(std::move(inner->second));
-        }
-        auto v = value(type.element());
-        if (!v) return std::nullopt;
-        return Value::some(std::move(*v));
-      }
-      case TypeKind::Result: {
-        if (c_.peek() != '{') return expected(type);
-        auto inner = single_key_object(
-            [&](std::string_view key) -> KeyType {
-              if (key != "ok" && key != "err") return std::nullopt;
-              return key == "ok" ? type.ok_type() : type.err_type();
-            },
-            "\"ok\" or \"err\"");
-        if (!inner) return std::nullopt;
-        bool ok = inner->first == "ok";
-        const auto &pt = ok ? type.ok_type() : type.err_type();
-        std::optional<Value> payload;
-        if (pt) payload = std::move(inner->second);
-        return ok ? Value::ok(std::move(payload)) : Value::err(std::move(payload));
-      }
-      case TypeKind::Map: {
-        if (c_.peek() != '[') return expected(type);
-        std::vector<std::pair<Value, Value>> entries;
-        bool ok = sequence('[', ']', [&](std::size_t) {
-          std::optional<Value> k, v;
-          bool pair_ok = c_.peek() == '[' && sequence('[', ']', [&](std::size_t j) {
-                           if (j > 1) return c_.fail_here("a map entry is a [key, value] pair");
-                           auto x = value(j == 0 ? type.element() : type.map_value());
-                           if (!x) return false;
-                           (j == 0 ? k : v) = std::move(*x);
-                           return true;
-                         });
-          if (!pair_ok || !k || !v) {
-            return c_.failed() ? false : c_.fail_here("expected a [key, value] pair");
-          }
-          entries.emplace_back(std::move(*k), std::move(*v));
-          return true;
-        });
-        if (!ok) return std::nullopt;
-        return Value::map(std::move(entries));
-      }
-      case TypeKind::Own:
-      case TypeKind::Borrow: {
-        std::size_t at = c_.pos();
-        auto s = string_token();
-        if (!s) return c_.failed() ? std::nullopt : expected(type);
-        auto handle = resource_from_text(*s, type, resources_);
-        if (!handle) {
-          c_.fail(at, handle.error().message());
-          return std::nullopt;
-        }
-        return std::move(*handle);
-      }
-      default: return fail("values of type " + type.to_string() + " have no JSON form");
+    auto tok = number_token();
+    if (!tok) return expected(type);
+    auto v = parse_integer(*tok, type.kind());
+    if (!v) {
+      c_.fail(start, "'" + std::string(*tok) + "' is not a valid " + type.to_string());
+      return std::nullopt;
     }
+    return v;
+  }
+
+  // A number, or "nan", "inf", "-inf" as strings.
+  std::optional<Value> floating(const Type &type) {
+    if (c_.peek() == '"') {
+      std::size_t at = c_.pos();
+      auto s = string_token();
+      if (!s) return std::nullopt;
+      if (*s == "nan" || *s == "inf" || *s == "-inf") {
+        return parse_float(*s, type.kind());
+      }
+      c_.fail(at, "expected a number or \"nan\", \"inf\", \"-inf\" for " + type.to_string());
+      return std::nullopt;
+    }
+    auto tok = number_token();
+    if (!tok) return expected(type);
+    return parse_float(*tok, type.kind());
+  }
+
+  // A string of exactly one character.
+  std::optional<Value> character(const Type &type) {
+    std::size_t at = c_.pos();
+    auto s = string_for(type);
+    if (!s) return std::nullopt;
+    std::size_t p = 0;
+    auto ch = decode_utf8(*s, p);
+    if (!ch || p != s->size()) {
+      c_.fail(at, "expected a string of exactly one character for char");
+      return std::nullopt;
+    }
+    return Value::character(*ch);
+  }
+
+  std::optional<Value> string(const Type &type) {
+    auto s = string_for(type);
+    if (!s) return std::nullopt;
+    return Value::string(std::move(*s));
+  }
+
+  // Both an array: a list of any length, a tuple of exactly its elements.
+  std::optional<Value> list_or_tuple(const Type &type) {
+    std::size_t start = c_.pos();
+    if (c_.peek() != '[') return expected(type);
+    std::vector<Value> items;
+    bool is_list = type.kind() == TypeKind::List;
+    bool ok = sequence('[', ']', [&](std::size_t i) {
+      if (!is_list && i >= type.elements().size()) {
+        return c_.fail_here("too many elements for " + type.to_string());
+      }
+      auto v = value(is_list ? type.element() : type.elements()[i]);
+      if (!v) return false;
+      items.push_back(std::move(*v));
+      return true;
+    });
+    if (!ok) return std::nullopt;
+    if (!is_list && items.size() != type.elements().size()) {
+      c_.fail(start, "expected " + std::to_string(type.elements().size()) + " elements for " + type.to_string() +
+                         ", found " + std::to_string(items.size()));
+      return std::nullopt;
+    }
+    return is_list ? Value::list(std::move(items)) : Value::tuple(std::move(items));
+  }
+
+  std::optional<Value> enumeration(const Type &type) {
+    std::size_t at = c_.pos();
+    auto s = string_for(type);
+    if (!s) return std::nullopt;
+    if (std::find(type.names().begin(), type.names().end(), *s) == type.names().end()) {
+      c_.fail(at, "unknown case \"" + *s + "\" of " + type.to_string());
+      return std::nullopt;
+    }
+    return Value::enumeration(std::move(*s));
+  }
+
+  // An array of flag names, each at most once.
+  std::optional<Value> flags(const Type &type) {
+    if (c_.peek() != '[') return expected(type);
+    std::vector<std::string> names;
+    bool ok = sequence('[', ']', [&](std::size_t) {
+      std::size_t at = c_.pos();
+      auto s = string_token();
+      if (!s) return c_.failed() ? false : c_.fail_here("expected a flag name, found " + c_.found());
+      if (std::find(type.names().begin(), type.names().end(), *s) == type.names().end()) {
+        return c_.fail(at, "unknown flag \"" + *s + "\" of " + type.to_string());
+      }
+      if (std::find(names.begin(), names.end(), *s) != names.end()) {
+        return c_.fail(at, "duplicate flag \"" + *s + "\"");
+      }
+      names.push_back(std::move(*s));
+      return true;
+    });
+    if (!ok) return std::nullopt;
+    return Value::flags(std::move(names));
+  }
+
+  // null, the value, or {"some": value} when the value's own JSON could be null.
+  std::optional<Value> option(const Type &type) {
+    if (literal("null")) return Value::none();
+    if (needs_some_wrapper(type.element())) {
+      if (c_.peek() != '{') return expected(type);
+      auto inner = single_key_object(
+          [&](std::string_view key) -> KeyType {
+            if (key == "some") return std::optional<Type>(type.element());
+            return std::nullopt;
+          },
+          "\"some\"");
+      if (!inner) return std::nullopt;
+      return Value::some(std::move(inner->second));
+    }
+    auto v = value(type.element());
+    if (!v) return std::nullopt;
+    return Value::some(std::move(*v));
+  }
+
+  std::optional<Value> result(const Type &type) {
+    if (c_.peek() != '{') return expected(type);
+    auto inner = single_key_object(
+        [&](std::string_view key) -> KeyType {
+          if (key != "ok" && key != "err") return std::nullopt;
+          return key == "ok" ? type.ok_type() : type.err_type();
+        },
+        "\"ok\" or \"err\"");
+    if (!inner) return std::nullopt;
+    bool ok = inner->first == "ok";
+    const auto &pt = ok ? type.ok_type() : type.err_type();
+    std::optional<Value> payload;
+    if (pt) payload = std::move(inner->second);
+    return ok ? Value::ok(std::move(payload)) : Value::err(std::move(payload));
+  }
+
+  // An array of [key, value] pairs.
+  std::optional<Value> map(const Type &type) {
+    if (c_.peek() != '[') return expected(type);
+    std::vector<std::pair<Value, Value>> entries;
+    bool ok = sequence('[', ']', [&](std::size_t) {
+      std::optional<Value> k, v;
+      bool pair_ok = c_.peek() == '[' && sequence('[', ']', [&](std::size_t j) {
+                       if (j > 1) return c_.fail_here("a map entry is a [key, value] pair");
+                       auto x = value(j == 0 ? type.element() : type.map_value());
+                       if (!x) return false;
+                       (j == 0 ? k : v) = std::move(*x);
+                       return true;
+                     });
+      if (!pair_ok || !k || !v) {
+        return c_.failed() ? false : c_.fail_here("expected a [key, value] pair");
+      }
+      entries.emplace_back(std::move(*k), std::move(*v));
+      return true;
+    });
+    if (!ok) return std::nullopt;
+    return Value::map(std::move(entries));
+  }
+
+  // A handle by its name in the resource table.
+  std::optional<Value> resource(const Type &type) {
+    std::size_t at = c_.pos();
+    auto s = string_for(type);
+    if (!s) return std::nullopt;
+    auto handle = resource_from_text(*s, type, resources_);
+    if (!handle) {
+      c_.fail(at, handle.error().message());
+      return std::nullopt;
+    }
+    return std::move(*handle);
   }
 
   // {"key": value} with exactly one key. `type_of(key)` says whether the key is

@@ -16,6 +16,7 @@
 #include <cstdio>
 
 #include "values/text_common.hpp"
+#include "values/text_reader.hpp"
 
 namespace tairitsu::detail::ron {
 
@@ -36,7 +37,8 @@ auto find_named(const Names &names, std::string_view written, Get &&get) -> decl
   return nullptr;
 }
 
-class Reader {
+// The reader of this format; TextReader dispatches on the kind of type.
+class Reader : public TextReader<Reader> {
  public:
   Reader(std::string_view text, const TextLimits &limits)
       : c_("RON", text, limits, true), resources_(limits.resources) {}
@@ -68,6 +70,8 @@ class Reader {
   }
 
  private:
+  friend class TextReader<Reader>;
+
   std::optional<Value> expected(const Type &type) {
     c_.fail_here("expected " + type.to_string() + ", found " + c_.found());
     return std::nullopt;
@@ -204,7 +208,7 @@ class Reader {
   }
 
   // One character of a quoted string or char, with Rust escapes.
-  bool character(std::string &out, char quote) {
+  bool escaped_char(std::string &out, char quote) {
     std::string_view s = c_.text();
     std::size_t p = c_.pos();
     if (p >= s.size()) return c_.fail_here("unterminated " + std::string(quote == '"' ? "string" : "char"));
@@ -304,154 +308,173 @@ class Reader {
         c_.set_pos(c_.pos() + 1);
         return out;
       }
-      if (!character(out, '"')) return std::nullopt;
+      if (!escaped_char(out, '"')) return std::nullopt;
     }
   }
 
   std::optional<Value> value_inner(const Type &type) {
-    std::size_t start = (c_.skip_space(), c_.pos());
-    switch (type.kind()) {
-      case TypeKind::Bool:
-        if (word("true")) return Value::boolean(true);
-        if (word("false")) return Value::boolean(false);
-        return expected(type);
-      case TypeKind::S8:
-      case TypeKind::S16:
-      case TypeKind::S32:
-      case TypeKind::S64:
-      case TypeKind::U8:
-      case TypeKind::U16:
-      case TypeKind::U32:
-      case TypeKind::U64: return integer(type);
-      case TypeKind::F32:
-      case TypeKind::F64: return floating(type);
-      case TypeKind::Char: {
-        if (!c_.accept('\'')) return expected(type);
-        std::string out;
-        if (!character(out, '\'')) return std::nullopt;
-        if (c_.pos() >= c_.text().size() || c_.text()[c_.pos()] != '\'') {
-          c_.fail(start, "a char holds exactly one character");
-          return std::nullopt;
-        }
-        c_.set_pos(c_.pos() + 1);
-        std::size_t q = 0;
-        return Value::character(*decode_utf8(out, q));
-      }
-      case TypeKind::String: {
-        auto s = string_literal();
-        if (!s) return c_.failed() ? std::nullopt : expected(type);
-        return Value::string(std::move(*s));
-      }
-      case TypeKind::List: {
-        if (c_.peek() != '[') return expected(type);
-        std::vector<Value> items;
-        if (!sequence('[', ']', [&](std::size_t) {
-              auto v = value(type.element());
-              if (!v) return false;
-              items.push_back(std::move(*v));
-              return true;
-            }))
-          return std::nullopt;
-        return Value::list(std::move(items));
-      }
-      case TypeKind::Tuple: {
-        if (c_.peek() != '(') return expected(type);
-        std::vector<Value> items;
-        if (!sequence('(', ')', [&](std::size_t i) {
-              if (i >= type.elements().size()) return c_.fail_here("too many elements for " + type.to_string());
-              auto v = value(type.elements()[i]);
-              if (!v) return false;
-              items.push_back(std::move(*v));
-              return true;
-            }))
-          return std::nullopt;
-        if (items.size() != type.elements().size()) {
-          c_.fail(start, "expected " + std::to_string(type.elements().size()) + " elements for " + type.to_string());
-          return std::nullopt;
-        }
-        return Value::tuple(std::move(items));
-      }
-      case TypeKind::Record: return record(type);
-      case TypeKind::Variant: return variant(type);
-      case TypeKind::Enum: {
-        std::string_view id = c_.identifier();
-        if (id.empty()) return expected(type);
-        const std::string *n =
-            find_named(type.names(), id, [](const std::string &x) -> const std::string & { return x; });
-        if (!n) {
-          c_.fail(start, "unknown case '" + std::string(id) + "' of " + type.to_string());
-          return std::nullopt;
-        }
-        return Value::enumeration(*n);
-      }
-      case TypeKind::Flags: {
-        if (c_.peek() != '[') return expected(type);
-        std::vector<std::string> names;
-        if (!sequence('[', ']', [&](std::size_t) {
-              std::size_t at = (c_.skip_space(), c_.pos());
-              std::string_view id = c_.identifier();
-              const std::string *n =
-                  find_named(type.names(), id, [](const std::string &x) -> const std::string & { return x; });
-              if (!n) return c_.fail(at, "unknown flag '" + std::string(id) + "' of " + type.to_string());
-              if (std::find(names.begin(), names.end(), *n) != names.end())
-                return c_.fail(at, "duplicate flag '" + *n + "'");
-              names.push_back(*n);
-              return true;
-            }))
-          return std::nullopt;
-        return Value::flags(std::move(names));
-      }
-      case TypeKind::Option: {
-        if (word("None")) return Value::none();
-        if (!word("Some")) return expected(type);
-        if (!c_.expect('(', "after Some")) return std::nullopt;
-        auto v = value(type.element());
-        if (!v || !c_.expect(')', "to close Some(...)")) return std::nullopt;
-        return Value::some(std::move(*v));
-      }
-      case TypeKind::Result: {
-        bool ok = word("Ok");
-        if (!ok && !word("Err")) return expected(type);
-        const auto &pt = ok ? type.ok_type() : type.err_type();
-        std::optional<Value> payload;
-        if (pt) {
-          if (!c_.expect('(', ok ? "after Ok" : "after Err")) return std::nullopt;
-          payload = value(*pt);
-          if (!payload || !c_.expect(')', "to close the payload")) return std::nullopt;
-        } else if (c_.accept('(')) {
-          if (!c_.expect('(', "for the unit payload ()") || !c_.expect(')', "for the unit payload ()") ||
-              !c_.expect(')', "to close the payload"))
-            return std::nullopt;
-        }
-        return ok ? Value::ok(std::move(payload)) : Value::err(std::move(payload));
-      }
-      case TypeKind::Map: {
-        if (c_.peek() != '{') return expected(type);
-        std::vector<std::pair<Value, Value>> entries;
-        if (!sequence('{', '}', [&](std::size_t) {
-              auto k = value(type.element());
-              if (!k || !c_.expect(':', "after a map key")) return false;
-              auto v = value(type.map_value());
-              if (!v) return false;
-              entries.emplace_back(std::move(*k), std::move(*v));
-              return true;
-            }))
-          return std::nullopt;
-        return Value::map(std::move(entries));
-      }
-      case TypeKind::Own:
-      case TypeKind::Borrow: {
-        std::string_view id = c_.identifier();
-        if (id.empty()) return expected(type);
-        auto handle = resource_from_text(id, type, resources_);
-        if (!handle) {
-          c_.fail(start, handle.error().message());
-          return std::nullopt;
-        }
-        return std::move(*handle);
-      }
-      default: c_.fail_here("values of type " + type.to_string() + " have no RON form"); return std::nullopt;
+    c_.skip_space();
+    return read_kind(type);
+  }
+
+  std::optional<Value> no_form(const Type &type) {
+    c_.fail_here("values of type " + type.to_string() + " have no RON form");
+    return std::nullopt;
+  }
+
+  std::optional<Value> boolean(const Type &type) {
+    if (word("true")) return Value::boolean(true);
+    if (word("false")) return Value::boolean(false);
+    return expected(type);
+  }
+
+  // 'c': exactly one character, with Rust escapes.
+  std::optional<Value> character(const Type &type) {
+    std::size_t start = c_.pos();
+    if (!c_.accept('\'')) return expected(type);
+    std::string out;
+    if (!escaped_char(out, '\'')) return std::nullopt;
+    if (c_.pos() >= c_.text().size() || c_.text()[c_.pos()] != '\'') {
+      c_.fail(start, "a char holds exactly one character");
+      return std::nullopt;
     }
+    c_.set_pos(c_.pos() + 1);
+    std::size_t q = 0;
+    return Value::character(*decode_utf8(out, q));
+  }
+
+  std::optional<Value> string(const Type &type) {
+    auto s = string_literal();
+    if (!s) return c_.failed() ? std::nullopt : expected(type);
+    return Value::string(std::move(*s));
+  }
+
+  std::optional<Value> list_or_tuple(const Type &type) {
+    return type.kind() == TypeKind::List ? list(type) : tuple(type);
+  }
+
+  std::optional<Value> list(const Type &type) {
+    if (c_.peek() != '[') return expected(type);
+    std::vector<Value> items;
+    if (!sequence('[', ']', [&](std::size_t) {
+          auto v = value(type.element());
+          if (!v) return false;
+          items.push_back(std::move(*v));
+          return true;
+        }))
+      return std::nullopt;
+    return Value::list(std::move(items));
+  }
+
+  std::optional<Value> tuple(const Type &type) {
+    std::size_t start = c_.pos();
+    if (c_.peek() != '(') return expected(type);
+    std::vector<Value> items;
+    if (!sequence('(', ')', [&](std::size_t i) {
+          if (i >= type.elements().size()) return c_.fail_here("too many elements for " + type.to_string());
+          auto v = value(type.elements()[i]);
+          if (!v) return false;
+          items.push_back(std::move(*v));
+          return true;
+        }))
+      return std::nullopt;
+    if (items.size() != type.elements().size()) {
+      c_.fail(start, "expected " + std::to_string(type.elements().size()) + " elements for " + type.to_string());
+      return std::nullopt;
+    }
+    return Value::tuple(std::move(items));
+  }
+
+  // A case name of an enum or flags type, in any accepted spelling.
+  static const std::string *find_name(const Type &type, std::string_view written) {
+    return find_named(type.names(), written, [](const std::string &x) -> const std::string & { return x; });
+  }
+
+  std::optional<Value> enumeration(const Type &type) {
+    std::size_t start = c_.pos();
+    std::string_view id = c_.identifier();
+    if (id.empty()) return expected(type);
+    const std::string *n = find_name(type, id);
+    if (!n) {
+      c_.fail(start, "unknown case '" + std::string(id) + "' of " + type.to_string());
+      return std::nullopt;
+    }
+    return Value::enumeration(*n);
+  }
+
+  // [Read, Write]: a list of flag names, each at most once.
+  std::optional<Value> flags(const Type &type) {
+    if (c_.peek() != '[') return expected(type);
+    std::vector<std::string> names;
+    if (!sequence('[', ']', [&](std::size_t) {
+          std::size_t at = (c_.skip_space(), c_.pos());
+          std::string_view id = c_.identifier();
+          const std::string *n = find_name(type, id);
+          if (!n) return c_.fail(at, "unknown flag '" + std::string(id) + "' of " + type.to_string());
+          if (std::find(names.begin(), names.end(), *n) != names.end())
+            return c_.fail(at, "duplicate flag '" + *n + "'");
+          names.push_back(*n);
+          return true;
+        }))
+      return std::nullopt;
+    return Value::flags(std::move(names));
+  }
+
+  // None or Some(value).
+  std::optional<Value> option(const Type &type) {
+    if (word("None")) return Value::none();
+    if (!word("Some")) return expected(type);
+    if (!c_.expect('(', "after Some")) return std::nullopt;
+    auto v = value(type.element());
+    if (!v || !c_.expect(')', "to close Some(...)")) return std::nullopt;
+    return Value::some(std::move(*v));
+  }
+
+  // Ok(value) / Err(value); a case without a payload is Ok or Ok(()).
+  std::optional<Value> result(const Type &type) {
+    bool ok = word("Ok");
+    if (!ok && !word("Err")) return expected(type);
+    const auto &pt = ok ? type.ok_type() : type.err_type();
+    std::optional<Value> payload;
+    if (pt) {
+      if (!c_.expect('(', ok ? "after Ok" : "after Err")) return std::nullopt;
+      payload = value(*pt);
+      if (!payload || !c_.expect(')', "to close the payload")) return std::nullopt;
+    } else if (c_.accept('(')) {
+      if (!c_.expect('(', "for the unit payload ()") || !c_.expect(')', "for the unit payload ()") ||
+          !c_.expect(')', "to close the payload"))
+        return std::nullopt;
+    }
+    return ok ? Value::ok(std::move(payload)) : Value::err(std::move(payload));
+  }
+
+  // {key: value, ...}
+  std::optional<Value> map(const Type &type) {
+    if (c_.peek() != '{') return expected(type);
+    std::vector<std::pair<Value, Value>> entries;
+    if (!sequence('{', '}', [&](std::size_t) {
+          auto k = value(type.element());
+          if (!k || !c_.expect(':', "after a map key")) return false;
+          auto v = value(type.map_value());
+          if (!v) return false;
+          entries.emplace_back(std::move(*k), std::move(*v));
+          return true;
+        }))
+      return std::nullopt;
+    return Value::map(std::move(entries));
+  }
+
+  // A handle by its name in the resource table.
+  std::optional<Value> resource(const Type &type) {
+    std::size_t start = c_.pos();
+    std::string_view id = c_.identifier();
+    if (id.empty()) return expected(type);
+    auto handle = resource_from_text(id, type, resources_);
+    if (!handle) {
+      c_.fail(start, handle.error().message());
+      return std::nullopt;
+    }
+    return std::move(*handle);
   }
 
   std::optional<Value> record(const Type &type) {
