@@ -5,6 +5,7 @@
 
 #include "values/json.hpp"
 #include "values/text_common.hpp"
+#include "values/text_writer.hpp"
 
 namespace tairitsu::detail::json {
 
@@ -35,33 +36,21 @@ void write_string(std::string &out, std::string_view s) {
   out += '"';
 }
 
-class Writer {
+// The writer of this format; TextWriter walks the value and calls it.
+class Writer : public TextWriter<Writer> {
  public:
-  Writer(bool pretty, ResourceTable *resources) : pretty_(pretty), resources_(resources) {}
+  using TextWriter::TextWriter;
 
-  bool write(const Value &v, const Type &t) {
-    if (t.kind() == TypeKind::Own || t.kind() == TypeKind::Borrow) {
-      auto name = resource_to_text(v, resources_);
-      if (!name) {
-        unsupported_ = true;
-        return false;
-      }
-      write_string(out_, *name);
-      return true;
-    }
-    if (t.kind() != v.kind()) {
-      return false;
-    }
+ private:
+  friend class TextWriter<Writer>;
+
+  // A resource handle, by its name in the resource table.
+  void write_handle(const std::string &name) { write_string(out_, name); }
+
+  // bool, integers, floats ("nan", "inf", "-inf" as strings), char and string.
+  bool write_scalar(const Value &v, const Type &t) {
     switch (t.kind()) {
       case TypeKind::Bool: out_ += v.as_bool() ? "true" : "false"; return true;
-      case TypeKind::S8:
-      case TypeKind::U8:
-      case TypeKind::S16:
-      case TypeKind::U16:
-      case TypeKind::S32:
-      case TypeKind::U32:
-      case TypeKind::S64:
-      case TypeKind::U64: return append_integer(out_, v);
       case TypeKind::F32:
       case TypeKind::F64: {
         double d = t.kind() == TypeKind::F32 ? v.as_f32() : v.as_f64();
@@ -80,99 +69,110 @@ class Writer {
         return true;
       }
       case TypeKind::String: write_string(out_, v.as_string()); return true;
-      case TypeKind::List:
-      case TypeKind::Tuple: {
-        auto items = v.items();
-        if (t.kind() == TypeKind::Tuple && items.size() != t.elements().size()) return false;
-        return array(items.size(), [&](std::size_t i) {
-          return write(items[i], t.kind() == TypeKind::List ? t.element() : t.elements()[i]);
-        });
-      }
-      case TypeKind::Record: {
-        if (v.as_record().fields.size() != t.members().size()) return false;
-        std::vector<const NamedType *> present;
-        for (const NamedType &m : t.members()) {
-          if (!v.field(m.name)) return false;
-          present.push_back(&m);
-        }
-        return object(present.size(), [&](std::size_t i) {
-          key(present[i]->name);
-          return write(*v.field(present[i]->name), *present[i]->type);
-        });
-      }
-      case TypeKind::Variant: {
-        const auto &var = v.as_variant();
-        for (const NamedType &c : t.members()) {
-          if (c.name != var.name) continue;
-          if (c.type.has_value() != !var.payload.empty()) return false;
-          if (!c.type) {
-            write_string(out_, c.name);
-            return true;
-          }
-          return object(1, [&](std::size_t) {
-            key(c.name);
-            return write(var.payload[0], *c.type);
-          });
-        }
-        return false;
-      }
-      case TypeKind::Enum:
-        if (std::find(t.names().begin(), t.names().end(), v.as_enum().name) == t.names().end()) return false;
-        write_string(out_, v.as_enum().name);
-        return true;
-      case TypeKind::Flags: {
-        std::vector<std::string> set;
-        for (const std::string &n : t.names()) {
-          const auto &given = v.as_flags().names;
-          if (std::find(given.begin(), given.end(), n) != given.end()) set.push_back(n);
-        }
-        if (set.size() != v.as_flags().names.size()) return false;
-        return array(set.size(), [&](std::size_t i) {
-          write_string(out_, set[i]);
-          return true;
-        });
-      }
-      case TypeKind::Option:
-        if (!v.payload()) {
-          out_ += "null";
-          return true;
-        }
-        if (needs_some_wrapper(t.element())) {
-          return object(1, [&](std::size_t) {
-            key("some");
-            return write(*v.payload(), t.element());
-          });
-        }
-        return write(*v.payload(), t.element());
-      case TypeKind::Result: {
-        const auto &r = v.as_result();
-        const auto &pt = r.is_ok ? t.ok_type() : t.err_type();
-        if (pt.has_value() != !r.payload.empty()) return false;
-        return object(1, [&](std::size_t) {
-          key(r.is_ok ? "ok" : "err");
-          if (!pt) {
-            out_ += "null";
-            return true;
-          }
-          return write(r.payload[0], *pt);
-        });
-      }
-      case TypeKind::Map: {
-        const auto &entries = v.as_map().entries;
-        return array(entries.size(), [&](std::size_t i) {
-          return array(2, [&](std::size_t j) {
-            return j == 0 ? write(entries[i].first, t.element()) : write(entries[i].second, t.map_value());
-          });
-        });
-      }
-      default: unsupported_ = true; return false;
+      default: return append_integer(out_, v);
     }
   }
 
-  std::string take() { return std::move(out_); }
-  bool unsupported() const { return unsupported_; }
+  // A list or a tuple: an array.
+  bool write_sequence(const Value &v, const Type &t) {
+    auto items = v.items();
+    if (t.kind() == TypeKind::Tuple && items.size() != t.elements().size()) return false;
+    return array(items.size(), [&](std::size_t i) {
+      return write(items[i], t.kind() == TypeKind::List ? t.element() : t.elements()[i]);
+    });
+  }
 
- private:
+  bool write_record(const Value &v, const Type &t) {
+    if (v.as_record().fields.size() != t.members().size()) return false;
+    std::vector<const NamedType *> present;
+    for (const NamedType &m : t.members()) {
+      if (!v.field(m.name)) return false;
+      present.push_back(&m);
+    }
+    return object(present.size(), [&](std::size_t i) {
+      key(present[i]->name);
+      return write(*v.field(present[i]->name), *present[i]->type);
+    });
+  }
+
+  // "case", or {"case": payload}.
+  bool write_variant(const Value &v, const Type &t) {
+    const auto &var = v.as_variant();
+    for (const NamedType &c : t.members()) {
+      if (c.name != var.name) continue;
+      if (c.type.has_value() != !var.payload.empty()) return false;
+      if (!c.type) {
+        write_string(out_, c.name);
+        return true;
+      }
+      return object(1, [&](std::size_t) {
+        key(c.name);
+        return write(var.payload[0], *c.type);
+      });
+    }
+    return false;
+  }
+
+  bool write_enum(const Value &v, const Type &t) {
+    if (std::find(t.names().begin(), t.names().end(), v.as_enum().name) == t.names().end()) return false;
+    write_string(out_, v.as_enum().name);
+    return true;
+  }
+
+  // An array of the names set, in the type's order.
+  bool write_flags(const Value &v, const Type &t) {
+    std::vector<std::string> set;
+    for (const std::string &n : t.names()) {
+      const auto &given = v.as_flags().names;
+      if (std::find(given.begin(), given.end(), n) != given.end()) set.push_back(n);
+    }
+    if (set.size() != v.as_flags().names.size()) return false;
+    return array(set.size(), [&](std::size_t i) {
+      write_string(out_, set[i]);
+      return true;
+    });
+  }
+
+  // null, the value, or {"some": value} when the value's own JSON could be null.
+  bool write_option(const Value &v, const Type &t) {
+    if (!v.payload()) {
+      out_ += "null";
+      return true;
+    }
+    if (needs_some_wrapper(t.element())) {
+      return object(1, [&](std::size_t) {
+        key("some");
+        return write(*v.payload(), t.element());
+      });
+    }
+    return write(*v.payload(), t.element());
+  }
+
+  // {"ok": value} / {"err": value}, null when the case has no payload.
+  bool write_result(const Value &v, const Type &t) {
+    const auto &r = v.as_result();
+    const auto &pt = r.is_ok ? t.ok_type() : t.err_type();
+    if (pt.has_value() != !r.payload.empty()) return false;
+    return object(1, [&](std::size_t) {
+      key(r.is_ok ? "ok" : "err");
+      if (!pt) {
+        out_ += "null";
+        return true;
+      }
+      return write(r.payload[0], *pt);
+    });
+  }
+
+  // An array of [key, value] pairs.
+  bool write_map(const Value &v, const Type &t) {
+    const auto &entries = v.as_map().entries;
+    return array(entries.size(), [&](std::size_t i) {
+      return array(2, [&](std::size_t j) {
+        return j == 0 ? write(entries[i].first, t.element()) : write(entries[i].second, t.map_value());
+      });
+    });
+  }
+
   void newline() {
     if (pretty_) {
       out_ += '\n';
@@ -209,23 +209,10 @@ class Writer {
   bool object(std::size_t n, F &&each) {
     return bracketed('{', '}', n, each);
   }
-
-  bool pretty_;
-  ResourceTable *resources_;
-  std::size_t indent_ = 0;
-  std::string out_;
-  bool unsupported_ = false;
 };
 
 Result<std::string> write_value(const Value &value, const Type &type, PrintOptions options) {
-  Writer w(options.pretty, options.resources);
-  if (!w.write(value, type)) {
-    if (w.unsupported()) {
-      return Error(ErrorCode::Unsupported, "values of type " + type.to_string() + " have no JSON form");
-    }
-    return Error(ErrorCode::TypeMismatch, "cannot print " + value.to_string() + " as " + type.to_string());
-  }
-  return w.take();
+  return write_text<Writer>(value, type, options, "JSON");
 }
 
 }  // namespace

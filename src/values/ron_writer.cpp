@@ -7,6 +7,7 @@
 
 #include "values/ron.hpp"
 #include "values/text_common.hpp"
+#include "values/text_writer.hpp"
 
 namespace tairitsu::detail::ron {
 
@@ -42,33 +43,21 @@ std::string ron_float(double v, bool is_f32) {
   return text;
 }
 
-class Writer {
+// The writer of this format; TextWriter walks the value and calls it.
+class Writer : public TextWriter<Writer> {
  public:
-  Writer(bool pretty, ResourceTable *resources) : pretty_(pretty), resources_(resources) {}
+  using TextWriter::TextWriter;
 
-  bool write(const Value &v, const Type &t) {
-    if (t.kind() == TypeKind::Own || t.kind() == TypeKind::Borrow) {
-      auto name = resource_to_text(v, resources_);
-      if (!name) {
-        unsupported_ = true;
-        return false;
-      }
-      out_ += *name;
-      return true;
-    }
-    if (t.kind() != v.kind()) {
-      return false;
-    }
+ private:
+  friend class TextWriter<Writer>;
+
+  // A resource handle, by its name in the resource table.
+  void write_handle(const std::string &name) { out_ += name; }
+
+  // bool, integers, floats, 'c' and "string".
+  bool write_scalar(const Value &v, const Type &t) {
     switch (t.kind()) {
       case TypeKind::Bool: out_ += v.as_bool() ? "true" : "false"; return true;
-      case TypeKind::S8:
-      case TypeKind::U8:
-      case TypeKind::S16:
-      case TypeKind::U16:
-      case TypeKind::S32:
-      case TypeKind::U32:
-      case TypeKind::S64:
-      case TypeKind::U64: return append_integer(out_, v);
       case TypeKind::F32: out_ += ron_float(v.as_f32(), true); return true;
       case TypeKind::F64: out_ += ron_float(v.as_f64(), false); return true;
       case TypeKind::Char:
@@ -88,93 +77,105 @@ class Writer {
         out_ += '"';
         return true;
       }
-      case TypeKind::List: {
-        auto items = v.items();
-        return seq('[', ']', items.size(), [&](std::size_t i) { return write(items[i], t.element()); });
-      }
-      case TypeKind::Tuple: {
-        auto items = v.items();
-        if (items.size() != t.elements().size()) return false;
-        return seq('(', ')', items.size(), [&](std::size_t i) { return write(items[i], t.elements()[i]); });
-      }
-      case TypeKind::Record: {
-        if (v.as_record().fields.size() != t.members().size()) return false;
-        return seq('(', ')', t.members().size(), [&](std::size_t i) {
-          const NamedType &m = t.members()[i];
-          const Value *fv = v.field(m.name);
-          if (!fv) return false;
-          out_ += snake(m.name) + ": ";
-          return write(*fv, *m.type);
-        });
-      }
-      case TypeKind::Variant: {
-        const auto &var = v.as_variant();
-        for (const NamedType &c : t.members()) {
-          if (c.name != var.name) continue;
-          if (c.type.has_value() != !var.payload.empty()) return false;
-          out_ += camel(c.name);
-          if (!c.type) return true;
-          out_ += '(';
-          bool ok = write(var.payload[0], *c.type);
-          out_ += ')';
-          return ok;
-        }
-        return false;
-      }
-      case TypeKind::Enum:
-        if (std::find(t.names().begin(), t.names().end(), v.as_enum().name) == t.names().end()) return false;
-        out_ += camel(v.as_enum().name);
-        return true;
-      case TypeKind::Flags: {
-        std::vector<std::string> set;
-        const auto &given = v.as_flags().names;
-        for (const std::string &n : t.names()) {
-          if (std::find(given.begin(), given.end(), n) != given.end()) set.push_back(n);
-        }
-        if (set.size() != given.size()) return false;
-        return seq('[', ']', set.size(), [&](std::size_t i) {
-          out_ += camel(set[i]);
-          return true;
-        });
-      }
-      case TypeKind::Option:
-        if (!v.payload()) {
-          out_ += "None";
-          return true;
-        }
-        out_ += "Some(";
-        if (!write(*v.payload(), t.element())) return false;
-        out_ += ')';
-        return true;
-      case TypeKind::Result: {
-        const auto &r = v.as_result();
-        const auto &pt = r.is_ok ? t.ok_type() : t.err_type();
-        if (pt.has_value() != !r.payload.empty()) return false;
-        out_ += r.is_ok ? "Ok(" : "Err(";
-        if (pt) {
-          if (!write(r.payload[0], *pt)) return false;
-        } else {
-          out_ += "()";
-        }
-        out_ += ')';
-        return true;
-      }
-      case TypeKind::Map: {
-        const auto &entries = v.as_map().entries;
-        return seq('{', '}', entries.size(), [&](std::size_t i) {
-          if (!write(entries[i].first, t.element())) return false;
-          out_ += ": ";
-          return write(entries[i].second, t.map_value());
-        });
-      }
-      default: unsupported_ = true; return false;
+      default: return append_integer(out_, v);
     }
   }
 
-  std::string take() { return std::move(out_); }
-  bool unsupported() const { return unsupported_; }
+  // A list [a, b] or a tuple (a, b).
+  bool write_sequence(const Value &v, const Type &t) {
+    auto items = v.items();
+    if (t.kind() == TypeKind::List) {
+      return seq('[', ']', items.size(), [&](std::size_t i) { return write(items[i], t.element()); });
+    }
+    if (items.size() != t.elements().size()) return false;
+    return seq('(', ')', items.size(), [&](std::size_t i) { return write(items[i], t.elements()[i]); });
+  }
 
- private:
+  // (field_name: value, ...)
+  bool write_record(const Value &v, const Type &t) {
+    if (v.as_record().fields.size() != t.members().size()) return false;
+    return seq('(', ')', t.members().size(), [&](std::size_t i) {
+      const NamedType &m = t.members()[i];
+      const Value *fv = v.field(m.name);
+      if (!fv) return false;
+      out_ += snake(m.name) + ": ";
+      return write(*fv, *m.type);
+    });
+  }
+
+  // CaseName, or CaseName(payload).
+  bool write_variant(const Value &v, const Type &t) {
+    const auto &var = v.as_variant();
+    for (const NamedType &c : t.members()) {
+      if (c.name != var.name) continue;
+      if (c.type.has_value() != !var.payload.empty()) return false;
+      out_ += camel(c.name);
+      if (!c.type) return true;
+      out_ += '(';
+      bool ok = write(var.payload[0], *c.type);
+      out_ += ')';
+      return ok;
+    }
+    return false;
+  }
+
+  bool write_enum(const Value &v, const Type &t) {
+    if (std::find(t.names().begin(), t.names().end(), v.as_enum().name) == t.names().end()) return false;
+    out_ += camel(v.as_enum().name);
+    return true;
+  }
+
+  // [Read, Write]: the names set, in the type's order.
+  bool write_flags(const Value &v, const Type &t) {
+    std::vector<std::string> set;
+    const auto &given = v.as_flags().names;
+    for (const std::string &n : t.names()) {
+      if (std::find(given.begin(), given.end(), n) != given.end()) set.push_back(n);
+    }
+    if (set.size() != given.size()) return false;
+    return seq('[', ']', set.size(), [&](std::size_t i) {
+      out_ += camel(set[i]);
+      return true;
+    });
+  }
+
+  // None or Some(value).
+  bool write_option(const Value &v, const Type &t) {
+    if (!v.payload()) {
+      out_ += "None";
+      return true;
+    }
+    out_ += "Some(";
+    if (!write(*v.payload(), t.element())) return false;
+    out_ += ')';
+    return true;
+  }
+
+  // Ok(value) / Err(value), Ok(()) when the case has no payload.
+  bool write_result(const Value &v, const Type &t) {
+    const auto &r = v.as_result();
+    const auto &pt = r.is_ok ? t.ok_type() : t.err_type();
+    if (pt.has_value() != !r.payload.empty()) return false;
+    out_ += r.is_ok ? "Ok(" : "Err(";
+    if (pt) {
+      if (!write(r.payload[0], *pt)) return false;
+    } else {
+      out_ += "()";
+    }
+    out_ += ')';
+    return true;
+  }
+
+  // {key: value, ...}
+  bool write_map(const Value &v, const Type &t) {
+    const auto &entries = v.as_map().entries;
+    return seq('{', '}', entries.size(), [&](std::size_t i) {
+      if (!write(entries[i].first, t.element())) return false;
+      out_ += ": ";
+      return write(entries[i].second, t.map_value());
+    });
+  }
+
   template <typename F>
   bool seq(char open, char close, std::size_t n, F &&each) {
     out_ += open;
@@ -201,22 +202,10 @@ class Writer {
     out_ += close;
     return true;
   }
-
-  bool pretty_;
-  ResourceTable *resources_;
-  std::size_t indent_ = 0;
-  std::string out_;
-  bool unsupported_ = false;
 };
 
 Result<std::string> write_value(const Value &value, const Type &type, PrintOptions options) {
-  Writer w(options.pretty, options.resources);
-  if (!w.write(value, type)) {
-    if (w.unsupported())
-      return Error(ErrorCode::Unsupported, "values of type " + type.to_string() + " have no RON form");
-    return Error(ErrorCode::TypeMismatch, "cannot print " + value.to_string() + " as " + type.to_string());
-  }
-  return w.take();
+  return write_text<Writer>(value, type, options, "RON");
 }
 
 }  // namespace
