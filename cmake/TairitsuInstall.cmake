@@ -12,7 +12,7 @@ include(CMakePackageConfigHelpers)
 set(TAIRITSU_INSTALL_CMAKEDIR "${CMAKE_INSTALL_LIBDIR}/cmake/tairitsu")
 
 install(DIRECTORY include/tairitsu DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}")
-install(TARGETS tairitsu tairitsu_guest_init tairitsu_registry tairitsu_engine tairitsu_wit tairitsu_commands
+install(TARGETS tairitsu tairitsu_guest_init tairitsu_registry tairitsu_text_calls tairitsu_engine tairitsu_wit tairitsu_commands
                 tairitsu_values tairitsu_base EXPORT tairitsuTargets
         ARCHIVE DESTINATION "${CMAKE_INSTALL_LIBDIR}"
         INCLUDES DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}")

@@ -45,6 +45,16 @@ inline Engine test_engine() {
 #endif
 }
 
+/// A concurrent engine (component-model async), compiling as `test_engine` does.
+inline Result<Engine> concurrent_test_engine() {
+  EngineConfig config;
+  config.component_model_async = true;
+#ifdef TAIRITSU_TEST_SERIAL_COMPILATION
+  config.parallel_compilation = false;
+#endif
+  return Engine::create(config);
+}
+
 /// The fixture's image, compiled on first use and shared by all tests.
 inline Image fixture_image(const std::string &name) {
   static std::mutex mutex;

@@ -13,7 +13,6 @@
 ///                          .build();
 ///     auto sum = container->call("add", {Value::s32(1), Value::s32(2)});   // s32 3
 
-#include <bit>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -25,7 +24,6 @@
 #include <span>
 #include <string>
 #include <string_view>
-#include <type_traits>
 #include <typeindex>
 #include <vector>
 
@@ -47,8 +45,9 @@ template <typename Sig>
 class TypedFunc;  // tairitsu/typed.hpp
 namespace detail {
 template <typename Sig, typename F>
-struct TypedHost;  // tairitsu/typed.hpp
-}
+struct TypedHost;      // tairitsu/typed.hpp
+struct TypedHostForm;  // tairitsu/typed.hpp
+}  // namespace detail
 
 /// The lifecycle of a container.
 enum class ContainerState {
@@ -159,91 +158,6 @@ using ResourceDestructor = std::function<Result<void>(HostContext &, uint32_t re
 /// for users who need Wasmtime itself (see tairitsu/guest_init.hpp).
 using GuestInitializer = std::function<Result<void>(GuestInitContext &)>;
 
-namespace detail {
-/// Typed calls of common signatures go through a native fast path that skips
-/// `Value`s; these mirror its shapes and values (see native/src/fast_call.rs).
-enum FastShape : uint32_t {
-  kNoFastPath = 0,
-  kS32S32ToS32 = 1,
-  kS32ToS32 = 2,
-  kS64S64ToS64 = 3,
-  kF64F64ToF64 = 4,
-  kU32U32ToU32 = 5,
-  kUnitToUnit = 6,
-  kStringToString = 7,
-  kStringToUnit = 8,
-  kUnitToString = 9,
-  kBytesToBytes = 10,
-};
-union FastValue {
-  int32_t s32;
-  uint32_t u32;
-  int64_t s64;
-  double f64;
-  struct {
-    const uint8_t *data;
-    std::size_t len;
-  } slice;
-};
-/// Typed calls of other signatures whose parameters and result are all
-/// scalars pass them as raw bits (see native/src/scalar_call.rs): integers
-/// sign- or zero-extended to 64 bits, floats as their IEEE bits, a `char32_t`
-/// as its code point, a `bool` as 0 or 1.
-template <typename T>
-inline constexpr bool is_scalar_v =
-    std::is_same_v<T, bool> || std::is_same_v<T, int8_t> || std::is_same_v<T, uint8_t> || std::is_same_v<T, int16_t> ||
-    std::is_same_v<T, uint16_t> || std::is_same_v<T, int32_t> || std::is_same_v<T, uint32_t> ||
-    std::is_same_v<T, int64_t> || std::is_same_v<T, uint64_t> || std::is_same_v<T, float> ||
-    std::is_same_v<T, double> || std::is_same_v<T, char32_t>;
-/// The most parameters such a call takes (TAIRITSU_SCALAR_MAX_PARAMS).
-inline constexpr std::size_t kMaxScalarParams = 16;
-template <typename T>
-uint64_t to_bits(T v) {
-  static_assert(is_scalar_v<T>);
-  if constexpr (std::is_same_v<T, float>)
-    return std::bit_cast<uint32_t>(v);
-  else if constexpr (std::is_same_v<T, double>)
-    return std::bit_cast<uint64_t>(v);
-  else if constexpr (std::is_signed_v<T>)
-    return static_cast<uint64_t>(static_cast<int64_t>(v));
-  else
-    return static_cast<uint64_t>(v);
-}
-template <typename T>
-T from_bits(uint64_t bits) {
-  static_assert(is_scalar_v<T>);
-  if constexpr (std::is_same_v<T, bool>)
-    return bits != 0;
-  else if constexpr (std::is_same_v<T, float>)
-    return std::bit_cast<float>(static_cast<uint32_t>(bits));
-  else if constexpr (std::is_same_v<T, double>)
-    return std::bit_cast<double>(bits);
-  else
-    return static_cast<T>(bits);
-}
-
-/// A typed host function's fast form (ContainerBuilder::define<Sig>): used
-/// when the image imports exactly `type`. A string or byte-list result is
-/// written to `scratch`, which `result->slice` then points into.
-struct FastHost {
-  FastShape shape = kNoFastPath;
-  FunctionType type;
-  /// For every typed host function: whether an import's type fits its C++
-  /// signature, and that signature in WIT, checked once when linking.
-  bool (*matches)(const FunctionType &) = nullptr;
-  std::string (*signature)() = nullptr;
-  std::function<Result<void>(HostContext &, const FastValue *args, FastValue *result, std::string &scratch)> call;
-};
-
-/// An export resolved for fast calls; refreshed when the instance changes.
-struct FastTarget {
-  std::string name;
-  FastShape shape = kNoFastPath;
-  uint64_t generation = 0;
-  alignas(8) std::byte func[24]{};  // a wasmtime_component_func_t
-};
-}  // namespace detail
-
 /// Collects a container's configuration. Copyable; `build()` can be called
 /// more than once to make several containers alike.
 class ContainerBuilder {
@@ -289,8 +203,10 @@ class ContainerBuilder {
   /// path: "host#nested#return-four".
   /// A later definition of the same name replaces an earlier one.
   ContainerBuilder &define_function(std::string full_name, HostFunction function);
-  /// As above, with a fast form for `define<Sig>`'s common signatures.
-  ContainerBuilder &define_function(std::string full_name, HostFunction function, detail::FastHost fast);
+  /// As above, for `define<Sig>`: with the C++ signature, checked against
+  /// the import's type when linking, and a form that takes arguments
+  /// without `Value`s where the signature allows.
+  ContainerBuilder &define_function(std::string full_name, HostFunction function, detail::TypedHostForm typed);
   /// Serves an import with a function that speaks text in `format`. The
   /// result text is read against the import's result type; a mismatch traps
   /// the guest with an error naming the import, the text and the type.
@@ -394,6 +310,10 @@ class Container {
   const std::string &name() const;
   const Image &image() const;
 
+  /// The container's table of handles named in text calls ("handle-7"); a
+  /// fresh instance starts with none.
+  ResourceTable *text_handles();
+
   /// Captured output (with `StdioMode::Capture`), accumulated since the container was built.
   std::string stdout_text() const;
   std::string stderr_text() const;
@@ -411,17 +331,6 @@ class Container {
 
   /// Implementation access for the library's own modules.
   detail::ContainerCore &core() { return *core_; }
-  /// For `TypedFunc`: whether export `name` has the signature of `shape`
-  /// (then `target` is ready for `call_fast`).
-  bool prepare_fast(detail::FastTarget &target);
-  /// For `TypedFunc`: a call through the fast path. A string or byte-list
-  /// result goes to `text` or `bytes`, a scalar to `result`. Errors as `call`.
-  Result<void> call_fast(detail::FastTarget &target, const detail::FastValue *args, detail::FastValue *result,
-                         std::string *text, std::vector<uint8_t> *bytes);
-  /// For `TypedFunc`: a call of export `name` (its full name), whose
-  /// parameters and result are all scalars, with the arguments and the result
-  /// as raw bits (`detail::to_bits`). Errors as `call`.
-  Result<void> call_scalars(std::string_view name, std::span<const uint64_t> args, uint64_t *result);
 
  private:
   friend class ContainerBuilder;

@@ -98,10 +98,14 @@ Result<std::string> print_arguments(std::span<const Value> values, std::span<con
 
 /// A call expression split into the function's name and its argument text:
 /// "add(1, 2)" -> {"add", "(1, 2)"}; "pkg:ns/iface@1.0.0#f()" keeps the whole name.
+/// A call expression is name(args) in every format; the argument text is as
+/// `format` reads it (JSON reads arguments as an array: "[1, 2]").
+/// `arguments_at` is where the argument text starts in `text`.
 struct TextCall {
   std::string function;
   std::string arguments;
+  std::size_t arguments_at = 0;
 };
-Result<TextCall> split_call(std::string_view text);
+Result<TextCall> split_call(std::string_view text, TextFormat format = TextFormat::Wave);
 
 }  // namespace tairitsu

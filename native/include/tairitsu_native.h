@@ -66,33 +66,25 @@ int64_t tairitsu_call_deadline_exchange(int64_t deadline_ns);
 wasmtime_error_t *tairitsu_linker_bound_wasi_waits(wasmtime_component_linker_t *linker);
 
 /* Fast calls: typed calls of common signatures through Wasmtime's TypedFunc,
- * without the C API's generic values (see native/src/fast_call.rs). */
-enum {
-  TAIRITSU_SHAPE_S32_S32_TO_S32 = 1,
-  TAIRITSU_SHAPE_S32_TO_S32 = 2,
-  TAIRITSU_SHAPE_S64_S64_TO_S64 = 3,
-  TAIRITSU_SHAPE_F64_F64_TO_F64 = 4,
-  TAIRITSU_SHAPE_U32_U32_TO_U32 = 5,
-  TAIRITSU_SHAPE_UNIT_TO_UNIT = 6,
-  TAIRITSU_SHAPE_STRING_TO_STRING = 7,
-  TAIRITSU_SHAPE_STRING_TO_UNIT = 8,
-  TAIRITSU_SHAPE_UNIT_TO_STRING = 9,
-  TAIRITSU_SHAPE_BYTES_TO_BYTES = 10,
-};
+ * without the C API's generic values (see native/src/fast_call.rs, the one
+ * catalogue of their shapes). */
 
 typedef struct tairitsu_slice {
   const uint8_t *data;
   size_t len;
 } tairitsu_slice;
 
-/* One argument or scalar result; the shape says which member. */
+/* One argument or result of a typed call: a scalar's 64 raw bits (integers
+ * sign- or zero-extended, floats as their IEEE bits, a char as its code
+ * point, a bool as 0 or 1) or a run of bytes (a string's UTF-8, a list<u8>). */
 typedef union tairitsu_flat {
-  int32_t s32;
-  uint32_t u32;
-  int64_t s64;
-  double f64;
+  uint64_t bits;
   tairitsu_slice slice;
 } tairitsu_flat;
+
+/* The fast shape of a WIT signature written without parameter names
+ * ("func(s32, s32) -> s32"), or 0 when it has none. */
+uint32_t tairitsu_fast_shape(const char *signature, size_t len);
 
 /* 1 when `func` has the signature `shape` stands for, else 0. */
 int32_t tairitsu_fast_check(const wasmtime_component_func_t *func, wasmtime_context_t *context,
@@ -136,8 +128,7 @@ wasmtime_error_t *tairitsu_resource_any_drop_async(wasmtime_context_t *context,
 
 /* Scalar calls: functions whose parameters and result are all scalars, called
  * without the C API's generic values (see native/src/scalar_call.rs). Each
- * value is 64 raw bits: integers sign- or zero-extended, floats as their IEEE
- * bits, a char as its code point, a bool as 0 or 1. */
+ * value is 64 raw bits, as in tairitsu_flat. */
 enum {
   TAIRITSU_SCALAR_BOOL = 0,
   TAIRITSU_SCALAR_S8 = 1,
@@ -155,13 +146,13 @@ enum {
 };
 
 /* Calls `func` with `nargs` (at most TAIRITSU_SCALAR_MAX_PARAMS) arguments of
- * kinds `kinds` and bits `args`; with `nresults` 1, the result's bits go to
+ * kinds `kinds` and bits `args[i].bits`; with `nresults` 1, the result's bits go to
  * `results[0]`. A kind that does not fit the function's type is an error.
  * With `concurrent` (an engine with component-model async) the call runs on a
  * fiber, where the guest may suspend. NULL on success. */
 wasmtime_error_t *tairitsu_scalar_call(const wasmtime_component_func_t *func,
                                        wasmtime_context_t *context, const uint8_t *kinds,
-                                       const uint64_t *args, size_t nargs, uint64_t *results,
+                                       const tairitsu_flat *args, size_t nargs, uint64_t *results,
                                        size_t nresults, bool concurrent);
 
 /* A component's imports resolved against a linker once (the C API has no

@@ -4,8 +4,10 @@
 //! into a tagged value and back, element by element. For the signatures
 //! listed in `Shape`, this calls through Wasmtime's `TypedFunc` instead, so
 //! that scalars go straight into the guest and strings and byte lists are
-//! copied in one piece. The shape is checked against the function's type once
-//! (`tairitsu_fast_check`); calls then skip that check.
+//! copied in one piece. This file is the one catalogue of those signatures:
+//! the engine learns a function's shape by asking `tairitsu_fast_shape` with
+//! the function's WIT signature, and checks it against the function's type
+//! once (`tairitsu_fast_check`); calls then skip that check.
 
 use std::ffi::c_void;
 
@@ -25,26 +27,30 @@ pub struct TairitsuSlice {
     pub len: usize,
 }
 
-/// One argument or result of a fast call. Which member is meant follows from the shape.
+/// One argument or result of a typed call: a scalar's 64 raw bits (integers
+/// sign- or zero-extended, floats as their IEEE bits, a char as its code
+/// point, a bool as 0 or 1) or a run of bytes. The signature says which.
 #[repr(C)]
 #[derive(Clone, Copy)]
 pub union TairitsuFlat {
-    pub s32: i32,
-    pub u32: u32,
-    pub s64: i64,
-    pub f64: f64,
+    pub bits: u64,
     pub slice: TairitsuSlice,
 }
 
 macro_rules! shapes {
-    ($($name:ident = $code:literal: ($($param:ty),*) -> ($($result:ty),*);)*) => {
-        /// The signatures with a fast path; the numbers are `TAIRITSU_SHAPE_*` in the C header.
+    ($($name:ident = $code:literal $wit:literal: ($($param:ty),*) -> ($($result:ty),*);)*) => {
+        /// The signatures with a fast path, each with its number (the engine
+        /// holds it, opaque) and its WIT signature without parameter names.
         #[derive(Clone, Copy, PartialEq)]
         enum Shape { $($name),* }
 
         impl Shape {
             fn from_code(code: u32) -> Option<Shape> {
                 match code { $($code => Some(Shape::$name),)* _ => None }
+            }
+
+            fn code_of(signature: &str) -> u32 {
+                match signature { $($wit => $code,)* _ => 0 }
             }
         }
 
@@ -58,16 +64,16 @@ macro_rules! shapes {
 }
 
 shapes! {
-    S32S32ToS32 = 1: (i32, i32) -> (i32);
-    S32ToS32 = 2: (i32) -> (i32);
-    S64S64ToS64 = 3: (i64, i64) -> (i64);
-    F64F64ToF64 = 4: (f64, f64) -> (f64);
-    U32U32ToU32 = 5: (u32, u32) -> (u32);
-    UnitToUnit = 6: () -> ();
-    StringToString = 7: (&str) -> (String);
-    StringToUnit = 8: (&str) -> ();
-    UnitToString = 9: () -> (String);
-    BytesToBytes = 10: (&[u8]) -> (Vec<u8>);
+    S32S32ToS32 = 1 "func(s32, s32) -> s32": (i32, i32) -> (i32);
+    S32ToS32 = 2 "func(s32) -> s32": (i32) -> (i32);
+    S64S64ToS64 = 3 "func(s64, s64) -> s64": (i64, i64) -> (i64);
+    F64F64ToF64 = 4 "func(f64, f64) -> f64": (f64, f64) -> (f64);
+    U32U32ToU32 = 5 "func(u32, u32) -> u32": (u32, u32) -> (u32);
+    UnitToUnit = 6 "func()": () -> ();
+    StringToString = 7 "func(string) -> string": (&str) -> (String);
+    StringToUnit = 8 "func(string)": (&str) -> ();
+    UnitToString = 9 "func() -> string": () -> (String);
+    BytesToBytes = 10 "func(list<u8>) -> list<u8>": (&[u8]) -> (Vec<u8>);
 }
 
 unsafe fn text<'a>(slice: TairitsuSlice) -> wasmtime::Result<&'a str> {
@@ -103,28 +109,47 @@ unsafe fn call(
             TypedFunc::<$p, $r>::new_unchecked(func)
         };
     }
-    let arg = |i: usize| *args.add(i);
+    let bits = |i: usize| (*args.add(i)).bits;
+    let slice = |i: usize| (*args.add(i)).slice;
+    let out = |bits: u64| (*result).bits = bits;
     match shape {
-        Shape::S32S32ToS32 => (*result).s32 = typed!((i32, i32), (i32,)).call(&mut store, (arg(0).s32, arg(1).s32))?.0,
-        Shape::S32ToS32 => (*result).s32 = typed!((i32,), (i32,)).call(&mut store, (arg(0).s32,))?.0,
-        Shape::S64S64ToS64 => (*result).s64 = typed!((i64, i64), (i64,)).call(&mut store, (arg(0).s64, arg(1).s64))?.0,
-        Shape::F64F64ToF64 => (*result).f64 = typed!((f64, f64), (f64,)).call(&mut store, (arg(0).f64, arg(1).f64))?.0,
-        Shape::U32U32ToU32 => (*result).u32 = typed!((u32, u32), (u32,)).call(&mut store, (arg(0).u32, arg(1).u32))?.0,
+        Shape::S32S32ToS32 => {
+            out(typed!((i32, i32), (i32,)).call(&mut store, (bits(0) as i32, bits(1) as i32))?.0 as i64 as u64)
+        }
+        Shape::S32ToS32 => out(typed!((i32,), (i32,)).call(&mut store, (bits(0) as i32,))?.0 as i64 as u64),
+        Shape::S64S64ToS64 => {
+            out(typed!((i64, i64), (i64,)).call(&mut store, (bits(0) as i64, bits(1) as i64))?.0 as u64)
+        }
+        Shape::F64F64ToF64 => out(typed!((f64, f64), (f64,))
+            .call(&mut store, (f64::from_bits(bits(0)), f64::from_bits(bits(1))))?
+            .0
+            .to_bits()),
+        Shape::U32U32ToU32 => out(typed!((u32, u32), (u32,)).call(&mut store, (bits(0) as u32, bits(1) as u32))?.0 as u64),
         Shape::UnitToUnit => typed!((), ()).call(&mut store, ())?,
         Shape::StringToString => {
-            let s = checked_text(arg(0).slice);
+            let s = checked_text(slice(0));
             *owned = TairitsuBytes::from_vec(typed!((&str,), (String,)).call(&mut store, (s,))?.0.into_bytes());
         }
-        Shape::StringToUnit => typed!((&str,), ()).call(&mut store, (checked_text(arg(0).slice),))?,
+        Shape::StringToUnit => typed!((&str,), ()).call(&mut store, (checked_text(slice(0)),))?,
         Shape::UnitToString => {
             *owned = TairitsuBytes::from_vec(typed!((), (String,)).call(&mut store, ())?.0.into_bytes());
         }
         Shape::BytesToBytes => {
-            let b = bytes(arg(0).slice);
+            let b = bytes(slice(0));
             *owned = TairitsuBytes::from_vec(typed!((&[u8],), (Vec<u8>,)).call(&mut store, (b,))?.0);
         }
     }
     Ok(())
+}
+
+/// The shape of the WIT signature `signature` written without parameter
+/// names ("func(s32, s32) -> s32"), or 0 when it has no fast path.
+#[no_mangle]
+pub unsafe extern "C" fn tairitsu_fast_shape(signature: *const u8, len: usize) -> u32 {
+    match std::str::from_utf8(bytes(TairitsuSlice { data: signature, len })) {
+        Ok(text) => Shape::code_of(text),
+        Err(_) => 0,
+    }
 }
 
 /// Whether `func` has the signature `shape` stands for: 1 yes, 0 no (or an
@@ -178,12 +203,16 @@ unsafe impl Sync for HostEnv {}
 
 impl HostEnv {
     fn call(&self, store: StoreContextMut<'_, WasmtimeStoreData>, args: &[TairitsuFlat]) -> wasmtime::Result<TairitsuFlat> {
-        let mut result = TairitsuFlat { s64: 0 };
+        let mut result = TairitsuFlat { bits: 0 };
         match (self.callback)(self.env, store, args.as_ptr(), &mut result) {
             None => Ok(result),
             Some(e) => Err((*e).into()),
         }
     }
+}
+
+fn flat(bits: u64) -> TairitsuFlat {
+    TairitsuFlat { bits }
 }
 
 fn slice_of(bytes: &[u8]) -> TairitsuFlat {
@@ -216,19 +245,19 @@ pub unsafe extern "C" fn tairitsu_linker_instance_add_fast_func(
     type Store<'a> = StoreContextMut<'a, WasmtimeStoreData>;
     let result = match Shape::from_code(shape) {
         Some(Shape::S32S32ToS32) => linker.func_wrap(name, move |s: Store<'_>, (a, b): (i32, i32)| {
-            Ok((host.call(s, &[TairitsuFlat { s32: a }, TairitsuFlat { s32: b }])?.s32,))
+            Ok((host.call(s, &[flat(a as i64 as u64), flat(b as i64 as u64)])?.bits as i32,))
         }),
         Some(Shape::S32ToS32) => linker.func_wrap(name, move |s: Store<'_>, (a,): (i32,)| {
-            Ok((host.call(s, &[TairitsuFlat { s32: a }])?.s32,))
+            Ok((host.call(s, &[flat(a as i64 as u64)])?.bits as i32,))
         }),
         Some(Shape::S64S64ToS64) => linker.func_wrap(name, move |s: Store<'_>, (a, b): (i64, i64)| {
-            Ok((host.call(s, &[TairitsuFlat { s64: a }, TairitsuFlat { s64: b }])?.s64,))
+            Ok((host.call(s, &[flat(a as u64), flat(b as u64)])?.bits as i64,))
         }),
         Some(Shape::F64F64ToF64) => linker.func_wrap(name, move |s: Store<'_>, (a, b): (f64, f64)| {
-            Ok((host.call(s, &[TairitsuFlat { f64: a }, TairitsuFlat { f64: b }])?.f64,))
+            Ok((f64::from_bits(host.call(s, &[flat(a.to_bits()), flat(b.to_bits())])?.bits),))
         }),
         Some(Shape::U32U32ToU32) => linker.func_wrap(name, move |s: Store<'_>, (a, b): (u32, u32)| {
-            Ok((host.call(s, &[TairitsuFlat { u32: a }, TairitsuFlat { u32: b }])?.u32,))
+            Ok((host.call(s, &[flat(a as u64), flat(b as u64)])?.bits as u32,))
         }),
         Some(Shape::UnitToUnit) => linker.func_wrap(name, move |s: Store<'_>, (): ()| {
             host.call(s, &[])?;

@@ -3,12 +3,13 @@
 //!
 //! The C API's `wasmtime_component_func_call` converts every argument and
 //! result between its tagged `wasmtime_component_val_t` and Rust's `Val`,
-//! collecting both into vectors. Here each scalar crosses as 64 raw bits plus
-//! its kind; the `Val`s are built on the stack and handed to `Func::call`,
+//! collecting both into vectors. Here each scalar crosses as 64 raw bits (a
+//! `TairitsuFlat`, as typed calls hold their arguments) plus its kind; the `Val`s are built on the stack and handed to `Func::call`,
 //! whose own type check still refuses a kind that does not fit.
 
 use std::mem::MaybeUninit;
 
+use crate::fast_call::TairitsuFlat;
 use crate::fiber::block_on;
 use wasmtime::component::{Func, Val};
 use wasmtime_c_api::{wasmtime_error_t, WasmtimeStoreContextMut};
@@ -77,7 +78,7 @@ unsafe fn call(
     func: &Func,
     mut store: WasmtimeStoreContextMut<'_>,
     kinds: *const u8,
-    args: *const u64,
+    args: *const TairitsuFlat,
     nargs: usize,
     results: *mut u64,
     nresults: usize,
@@ -90,7 +91,7 @@ unsafe fn call(
     // owns nothing, and dropping a whole array of them showed in profiles.
     let mut params = [const { MaybeUninit::<Val>::uninit() }; MAX_PARAMS];
     for (i, param) in params.iter_mut().enumerate().take(nargs) {
-        param.write(to_val(*kinds.add(i), *args.add(i))?);
+        param.write(to_val(*kinds.add(i), (*args.add(i)).bits)?);
     }
     let params = std::slice::from_raw_parts(params.as_ptr().cast::<Val>(), nargs);
     let mut out = [const { Val::Bool(false) }; 1];
@@ -106,7 +107,7 @@ unsafe fn call(
 }
 
 /// Calls `func`, whose parameters and result are all scalars, with `nargs`
-/// arguments of kinds `kinds` and raw bits `args`; the result's raw bits go
+/// arguments of kinds `kinds` and raw bits `args[i].bits`; the result's raw bits go
 /// to `results[0]` when `nresults` is 1. With `concurrent` (an engine with
 /// component-model async) the call runs on a fiber. NULL on success.
 #[no_mangle]
@@ -114,7 +115,7 @@ pub unsafe extern "C" fn tairitsu_scalar_call(
     func: &Func,
     store: WasmtimeStoreContextMut<'_>,
     kinds: *const u8,
-    args: *const u64,
+    args: *const TairitsuFlat,
     nargs: usize,
     results: *mut u64,
     nresults: usize,

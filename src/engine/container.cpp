@@ -2,12 +2,11 @@
 
 #include <cmath>
 
+#include "engine/bound_export.hpp"
 #include "engine/container_core.hpp"
 #include "engine/core_module_state.hpp"
-#include "engine/scalar_call.hpp"
 #include "tairitsu/guest_init.hpp"
 #include "tairitsu_native.h"
-#include "values/text_common.hpp"
 
 namespace tairitsu {
 
@@ -115,19 +114,7 @@ Result<void> ContainerCore::instantiate() {
   return {};
 }
 
-const wasmtime_component_func_t *ContainerCore::func(const ExportedFunction &fn) {
-  if (funcs.size() <= fn.ordinal) {
-    funcs.resize(image().functions.size());
-  }
-  ResolvedFunc &slot = funcs[fn.ordinal];
-  if (slot.generation != generation) {
-    if (!wasmtime_component_instance_get_func(&instance, context(), fn.index.get(), &slot.func)) {
-      return nullptr;
-    }
-    slot.generation = generation;
-  }
-  return &slot.func;
-}
+ContainerCore::~ContainerCore() { reset_store(); }
 
 }  // namespace detail
 
@@ -139,8 +126,8 @@ std::type_index HostContext::state_type() const { return core_.spec->state_type;
 void *HostContext::state_pointer() const { return core_.spec->state.get(); }
 
 Result<Value> HostContext::new_resource(std::string_view resource, uint32_t rep) {
-  for (const auto &r : core_.spec->resources) {
-    if (r.full_name == resource) {
+  for (const auto &r : core_.spec->definitions) {
+    if (r.kind == detail::HostDefinition::Kind::Resource && r.full_name == resource) {
       // An alias makes handles of the resource it names (linking checked that there is one).
       auto target = detail::resource_target(*core_.spec, r);
       if (!target) {
@@ -194,25 +181,6 @@ Container::Container(Container &&) noexcept = default;
 Container &Container::operator=(Container &&) noexcept = default;
 Container::~Container() = default;
 
-namespace {
-
-Result<void> check_callable(const detail::ContainerCore &core, std::string_view what) {
-  if (core.state == ContainerState::Failed) {
-    return Error(ErrorCode::InvalidState,
-                 std::string(what) + ": container '" + core.name +
-                     "' has failed and must be restarted (as Wasmtime says, wasm trap: cannot enter "
-                     "component instance; it failed with: " +
-                     (core.failure ? core.failure->message() : std::string("no detail")) + ")");
-  }
-  if (core.state == ContainerState::Stopped) {
-    return Error(ErrorCode::InvalidState,
-                 std::string(what) + ": container '" + core.name + "' is stopped; restart() it to call it again");
-  }
-  return {};
-}
-
-}  // namespace
-
 Result<CoreModule> Container::exported_module(std::string_view name) {
   detail::ContainerCore &core = *core_;
   std::string what = "taking module '" + std::string(name) + "' from container '" + core.name + "'";
@@ -231,241 +199,16 @@ Result<Value> Container::call(std::string_view export_name, std::initializer_lis
   return call(export_name, std::span<const Value>(args.begin(), args.size()));
 }
 
-namespace {
-
-// What a call of an export needs: the export and its function in the instance.
-struct Callable {
-  const detail::ExportedFunction *fn;
-  const wasmtime_component_func_t *func;
-};
-
-// The export `name` names, ready to call; fails when the container cannot be
-// called or has no such export. Messages are made only when something fails:
-// calls are a hot path.
-Result<Callable> callable(detail::ContainerCore &core, std::string_view name) {
-  if (core.state == ContainerState::Failed || core.state == ContainerState::Stopped) {
-    return std::move(check_callable(core, detail::calling(name))).error();
-  }
-  if (!core.last_export.fn || core.last_export.name != name) {
-    const auto &functions = core.image().functions;
-    auto exact = functions.find(name);
-    if (exact == functions.end()) {
-      auto found = core.spec->image.find_export(name);
-      if (!found) {
-        return std::move(found).error().with_context(detail::calling(name) + " in container '" + core.name + "'");
-      }
-      exact = functions.find((*found)->name);
-    }
-    core.last_export = {exact->first, &exact->second};
-  }
-  const wasmtime_component_func_t *func = core.func(*core.last_export.fn);
-  if (!func) {
-    return Error(ErrorCode::Internal, detail::calling(name) + ": the export is missing from the instance");
-  }
-  return Callable{core.last_export.fn, func};
-}
-
-// "calling 'f', argument 'x'": how errors about an argument begin.
-std::string argument(std::string_view export_name, const Param &param) {
-  return detail::calling(export_name) + ", argument '" + param.name + "'";
-}
-
-}  // namespace
-
 Result<Value> Container::call(std::string_view export_name, std::span<const Value> args) {
   detail::ContainerCore &core = *core_;
-  auto what = [&] { return detail::calling(export_name); };
-  auto found = callable(core, export_name);
-  if (!found) {
-    return std::move(found).error();
-  }
-  const detail::ExportedFunction &fn = *found->fn;
-  const WorldItem &item = *fn.item;
-  const FunctionType &type = *item.function;
-  if (fn.carries_async_values) {
-    return Error(ErrorCode::Unsupported, what() + ": its type " + type.to_string() +
-                                             " carries a stream, future or error-context, which cannot cross "
-                                             "Wasmtime's C API");
-  }
-  if (args.size() != type.params.size()) {
-    return Error(ErrorCode::TypeMismatch, what() + ": expected " + std::to_string(type.params.size()) +
-                                              " argument(s) for " + item.signature() + ", got " +
-                                              std::to_string(args.size()));
-  }
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    const Param &p = type.params[i];
-    if (fn.scalar_params && args[i].kind() == p.type.kind()) {
-      continue;  // a number or bool of the right kind is all there is to check
-    }
-    std::string where;
-    if (!value_matches(args[i], p.type, &where)) {
-      return Error(ErrorCode::TypeMismatch, detail::mismatch_message(argument(export_name, p), args[i], p.type, where));
-    }
-    if (auto bad = detail::check_encodable(args[i], "")) {
-      return Error(ErrorCode::InvalidInput, argument(export_name, p) + ": " + *bad);
-    }
-  }
-  const wasmtime_component_func_t *func = found->func;
-  if (fn.scalars) {
-    return detail::call_scalars(core, *func, *fn.scalars, args, export_name);
-  }
-
-  detail::CValues cargs(args.size());
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    detail::value_to_capi(args[i], cargs[i]);
-  }
-  detail::CValues results(type.result ? 1 : 0);
-  auto called =
-      core.enter([&] { return core.call(func, cargs.data(), cargs.size(), results.data(), results.size()); }, what);
-  if (!called) {
-    return std::move(called).error();
-  }
-  if (!type.result) {
-    return Value::unit();
-  }
-  auto out = detail::value_from_capi(results[0], core.store_link);
-  if (!out) {
-    return std::move(out).error().with_context(what());
-  }
-  return out;
-}
-
-namespace {
-
-static_assert(sizeof(detail::FastValue) == sizeof(tairitsu_flat) &&
-              alignof(detail::FastValue) == alignof(tairitsu_flat));
-static_assert(sizeof(wasmtime_component_func_t) <= sizeof(detail::FastTarget::func));
-static_assert(int{detail::kS32S32ToS32} == TAIRITSU_SHAPE_S32_S32_TO_S32 &&
-              int{detail::kBytesToBytes} == TAIRITSU_SHAPE_BYTES_TO_BYTES &&
-              int{detail::kStringToString} == TAIRITSU_SHAPE_STRING_TO_STRING &&
-              int{detail::kUnitToString} == TAIRITSU_SHAPE_UNIT_TO_STRING);
-
-wasmtime_component_func_t *func_of(detail::FastTarget &target) {
-  return reinterpret_cast<wasmtime_component_func_t *>(target.func);
-}
-
-// Points `target` at the export in the current instance.
-bool resolve_fast(detail::ContainerCore &core, detail::FastTarget &target) {
-  auto found = core.image().functions.find(target.name);
-  if (found == core.image().functions.end() || !core.store) return false;
-  const wasmtime_component_func_t *func = core.func(found->second);
-  if (!func) return false;
-  *func_of(target) = *func;
-  target.generation = core.generation;
-  return true;
-}
-
-}  // namespace
-
-bool Container::prepare_fast(detail::FastTarget &target) {
-  // The fast path calls on the current stack, which a concurrent engine's
-  // guest may need to suspend.
-  if (core_->concurrent) return false;
-  if (target.shape == detail::kNoFastPath || !resolve_fast(*core_, target)) return false;
-  return tairitsu_fast_check(func_of(target), core_->context(), target.shape) == 1;
-}
-
-Result<void> Container::call_fast(detail::FastTarget &target, const detail::FastValue *args, detail::FastValue *result,
-                                  std::string *text, std::vector<uint8_t> *bytes) {
-  detail::ContainerCore &core = *core_;
-  auto what = [&] { return detail::calling(target.name); };
   if (core.state == ContainerState::Failed || core.state == ContainerState::Stopped) {
-    return check_callable(core, what());
+    return std::move(detail::check_callable(core, detail::calling(export_name))).error();
   }
-  if (target.generation != core.generation && !resolve_fast(core, target)) {
-    return Error(ErrorCode::Internal, what() + ": the export is missing from the instance");
+  auto bound = core.bind(export_name);
+  if (!bound) {
+    return std::move(bound).error();
   }
-  if (target.shape == detail::kStringToString || target.shape == detail::kStringToUnit) {
-    std::string_view s(reinterpret_cast<const char *>(args[0].slice.data), args[0].slice.len);
-    if (std::size_t at = detail::utf8_error_offset(s); at != std::string_view::npos) {
-      return Error(ErrorCode::InvalidInput,
-                   what() + ": the string argument is not valid UTF-8 (byte " + std::to_string(at) + ")");
-    }
-  }
-  tairitsu_bytes owned{nullptr, 0};
-  auto called = core.enter(
-      [&] {
-        return tairitsu_fast_call(func_of(target), core.context(), target.shape,
-                                  reinterpret_cast<const tairitsu_flat *>(args),
-                                  reinterpret_cast<tairitsu_flat *>(result), &owned);
-      },
-      what);
-  if (!called) {
-    return called;
-  }
-  if (owned.data) {
-    if (text) text->assign(reinterpret_cast<const char *>(owned.data), owned.len);
-    if (bytes) bytes->assign(owned.data, owned.data + owned.len);
-  }
-  tairitsu_bytes_free(&owned);
-  return {};
-}
-
-Result<void> Container::call_scalars(std::string_view name, std::span<const uint64_t> args, uint64_t *result) {
-  detail::ContainerCore &core = *core_;
-  auto found = callable(core, name);
-  if (!found) {
-    return std::move(found).error();
-  }
-  const detail::ExportedFunction &fn = *found->fn;
-  const FunctionType &type = *fn.item->function;
-  if (!fn.scalars || args.size() != type.params.size()) {
-    return Error(ErrorCode::Internal, detail::calling(name) + ": its type " + type.to_string() + " does not take " +
-                                          std::to_string(args.size()) + " scalars");
-  }
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    // A char is checked as a Value call checks it: before the engine sees it.
-    if (fn.scalars->params[i] != static_cast<uint8_t>(TypeKind::Char)) {
-      continue;
-    }
-    if (auto bad = detail::check_encodable(Value::character(detail::from_bits<char32_t>(args[i])), "")) {
-      return Error(ErrorCode::InvalidInput, argument(name, type.params[i]) + ": " + *bad);
-    }
-  }
-  return detail::call_scalar_bits(core, *found->func, *fn.scalars, args, result, name);
-}
-
-Result<std::string> Container::call_text(std::string_view export_name, std::string_view arguments, TextFormat format,
-                                         PrintOptions options) {
-  auto found = core_->spec->image.find_export(export_name);
-  if (!found) {
-    return std::move(found).error().with_context("calling '" + std::string(export_name) + "' in container '" +
-                                                 core_->name + "'");
-  }
-  const FunctionType &type = *(*found)->function;
-  TextLimits limits;
-  limits.resources = &core_->text_handles;
-  auto args = parse_arguments(arguments, type.params, format, limits);
-  if (!args) {
-    return std::move(args).error().with_context("arguments of '" + std::string(export_name) + "' (" +
-                                                (*found)->signature() + ")");
-  }
-  auto result = call(export_name, *args);
-  if (!result) {
-    return std::move(result).error();
-  }
-  if (!type.result) {
-    return std::string();
-  }
-  options.resources = &core_->text_handles;
-  return print_value(*result, *type.result, format, options);
-}
-
-Result<std::string> Container::invoke(std::string_view call_expression, TextFormat format, PrintOptions options) {
-  auto call = split_call(call_expression);
-  if (!call) {
-    return std::move(call).error();
-  }
-  // A call expression is name(args) in every format; JSON reads its arguments
-  // as an array, so the parentheses become brackets.
-  std::string arguments = call->arguments;
-  if (format == TextFormat::Json && arguments.size() >= 2 && arguments.front() == '(' && arguments.back() == ')') {
-    arguments.front() = '[';
-    arguments.back() = ']';
-  }
-  // Spaces in place of the name keep error positions those of the whole expression.
-  std::size_t name_end = call_expression.size() - call->arguments.size();
-  return call_text(call->function, std::string(name_end, ' ') + arguments, format, options);
+  return (*bound)->call(args);
 }
 
 Result<int> Container::run() {
@@ -516,6 +259,7 @@ Result<void> Container::drop_resource(const Value &handle) {
 }
 
 ContainerState Container::state() const { return core_->state; }
+ResourceTable *Container::text_handles() { return &core_->text_handles; }
 const std::optional<Error> &Container::failure() const { return core_->failure; }
 const std::string &Container::name() const { return core_->name; }
 const Image &Container::image() const { return core_->spec->image; }

@@ -4,6 +4,7 @@
 #include <atomic>
 #include <set>
 
+#include "engine/bound_export.hpp"
 #include "engine/container_core.hpp"
 #include "engine/core_module_state.hpp"
 #include "tairitsu/guest_init.hpp"
@@ -16,13 +17,16 @@ namespace {
 
 std::atomic<uint32_t> next_resource_type_id{1};
 
-// The host's definition (function or resource) that serves an imported item.
-template <typename Definition>
-const Definition *find_definition(const std::vector<Definition> &definitions, std::string_view iface,
-                                  std::string_view item) {
-  for (const Definition &d : definitions) {
-    if (d.item_name == item &&
-        (iface.empty() ? d.interface_name.empty() : interface_satisfies(d.interface_name, iface))) {
+using Kind = HostDefinition::Kind;
+
+// The host's definition that serves an imported item, if any.
+const HostDefinition *find_definition(const ContainerSpec &spec, const WorldItem &item) {
+  for (const HostDefinition &d : spec.definitions) {
+    bool fits = item.kind == WorldItem::Kind::Function   ? d.kind == Kind::Function
+                : item.kind == WorldItem::Kind::Resource ? d.kind == Kind::Resource || d.kind == Kind::ForeignResource
+                : item.kind == WorldItem::Kind::Module   ? d.kind == Kind::Module
+                                                         : false;
+    if (fits && d.serves(item)) {
       return &d;
     }
   }
@@ -31,12 +35,16 @@ const Definition *find_definition(const std::vector<Definition> &definitions, st
 
 }  // namespace
 
-Result<const HostResourceDef *> resource_target(const ContainerSpec &spec, const HostResourceDef &r) {
+bool HostDefinition::serves(const WorldItem &item) const {
+  return detail::serves(interface_name, item_name, item.interface_name, item.item_name);
+}
+
+Result<const HostDefinition *> resource_target(const ContainerSpec &spec, const HostDefinition &r) {
   if (r.alias_of.empty()) {
     return &r;
   }
-  for (const HostResourceDef &other : spec.resources) {
-    if (other.full_name == r.alias_of && other.alias_of.empty()) {
+  for (const HostDefinition &other : spec.definitions) {
+    if (other.kind == Kind::Resource && other.full_name == r.alias_of && other.alias_of.empty()) {
       return &other;
     }
   }
@@ -47,23 +55,13 @@ Result<const HostResourceDef *> resource_target(const ContainerSpec &spec, const
 std::vector<const WorldItem *> missing_imports(const ContainerSpec &spec) {
   std::vector<const WorldItem *> missing;
   for (const WorldItem &item : spec.image.imports()) {
-    const std::string &iface = item.interface_name;
     if (item.kind == WorldItem::Kind::Interface) {
       continue;  // judged by its members
     }
-    if (!iface.empty() && spec.wasi && is_wasi_p2_interface(iface)) {
+    if (!item.interface_name.empty() && spec.wasi && is_wasi_p2_interface(item.interface_name)) {
       continue;
     }
-    bool provided = false;
-    if (item.kind == WorldItem::Kind::Function) {
-      provided = find_definition(spec.functions, iface, item.item_name) != nullptr;
-    } else if (item.kind == WorldItem::Kind::Resource) {
-      provided = find_definition(spec.resources, iface, item.item_name) != nullptr ||
-                 find_definition(spec.foreign_resources, iface, item.item_name) != nullptr;
-    } else if (item.kind == WorldItem::Kind::Module) {
-      provided = find_definition(spec.modules, iface, item.item_name) != nullptr;
-    }
-    if (!provided) {
+    if (!find_definition(spec, item)) {
       missing.push_back(&item);
     }
   }
@@ -125,19 +123,20 @@ wasmtime_error_t *host_function_callback(void *env, wasmtime_context_t *context,
   return nullptr;
 }
 
-// A typed host function's fast form (see native/src/fast_call.rs).
 // A typed host function whose signature does not fit the import: linked in
 // its place, it fails every call naming both types.
-std::unique_ptr<HostFunctionDef> mismatch_stub(const HostFunctionDef &def, const FunctionType &imported) {
-  auto stub = std::make_unique<HostFunctionDef>(def);
-  stub->fast = {};
-  std::string message = "the host defines " + def.fast.signature() + " for an import of type " + imported.to_string();
+std::unique_ptr<HostDefinition> mismatch_stub(const HostDefinition &def, const FunctionType &imported) {
+  auto stub = std::make_unique<HostDefinition>(def);
+  stub->typed = {};
+  std::string message = "the host defines " + def.typed.signature() + " for an import of type " + imported.to_string();
   stub->function = [message](HostContext &, std::span<const Value>) -> Result<Value> {
     return Error(ErrorCode::TypeMismatch, message);
   };
   return stub;
 }
 
+// A typed host function's flat form, linked where the import's signature
+// has a fast path (native/src/fast_call.rs).
 wasmtime_error_t *fast_host_callback(void *env, wasmtime_context_t *context, const tairitsu_flat *args,
                                      tairitsu_flat *result) {
   auto *binding = static_cast<HostBinding *>(env);
@@ -148,8 +147,8 @@ wasmtime_error_t *fast_host_callback(void *env, wasmtime_context_t *context, con
   HostContext host(*core, context, binding->def->full_name, binding->type ? &*binding->type : nullptr);
   Result<void> done = [&]() -> Result<void> {
     try {
-      return binding->def->fast.call(host, reinterpret_cast<const FastValue *>(args),
-                                     reinterpret_cast<FastValue *>(result), scratch);
+      return binding->def->typed.flat(host, reinterpret_cast<const Flat *>(args), *reinterpret_cast<Flat *>(result),
+                                      scratch);
     } catch (const std::exception &e) {
       return Error(ErrorCode::Trap, std::string("exception: ") + e.what());
     } catch (...) {
@@ -161,15 +160,6 @@ wasmtime_error_t *fast_host_callback(void *env, wasmtime_context_t *context, con
     return wasmtime_error_new(text.c_str());
   }
   return nullptr;
-}
-
-// The same parameter and result types, whatever the parameters are called.
-bool same_types(const FunctionType &a, const FunctionType &b) {
-  if (a.params.size() != b.params.size() || a.result != b.result || a.is_async != b.is_async) return false;
-  for (std::size_t i = 0; i < a.params.size(); ++i) {
-    if (!(a.params[i].type == b.params[i].type)) return false;
-  }
-  return true;
 }
 
 wasmtime_error_t *resource_destructor_callback(void *env, wasmtime_context_t *context, uint32_t rep) {
@@ -204,27 +194,29 @@ Result<void> check(wasmtime_error_t *error, ErrorCode code, std::string_view wha
 
 namespace {
 
+// A definition of `kind` under the imported item's names.
+HostDefinition named_after(Kind kind, const WorldItem &item) {
+  return HostDefinition{
+      .kind = kind, .full_name = item.name, .interface_name = item.interface_name, .item_name = item.item_name};
+}
+
 // Plans trap stubs for the imports nobody provides (with trap_unknown_imports).
 void plan_import_stubs(PreparedLinker &core) {
   for (const WorldItem *item : missing_imports(*core.spec)) {
     if (item->kind == WorldItem::Kind::Resource) {
-      core.stub_resources.push_back(
-          {item->name, item->interface_name, item->item_name, {}, next_resource_type_id.fetch_add(1), {}});
+      HostDefinition stub = named_after(Kind::Resource, *item);
+      stub.type_id = next_resource_type_id.fetch_add(1);
+      core.stub_resources.push_back(std::move(stub));
     } else if (item->kind == WorldItem::Kind::Function && item->function->contains_async_value()) {
       // Tairitsu cannot serve such a function (its values cannot cross the C
       // API); Wasmtime's own trap stubs can, without converting anything.
       core.needs_engine_stubs = true;
     } else if (item->kind == WorldItem::Kind::Function) {
-      std::string name = item->name;
-      core.stub_functions.push_back({item->name,
-                                     item->interface_name,
-                                     item->item_name,
-                                     [name](HostContext &, std::span<const Value>) -> Result<Value> {
-                                       return Error(ErrorCode::Trap,
-                                                    "unknown import '" + name +
-                                                        "' was called, but the host does not provide it");
-                                     },
-                                     {}});
+      HostDefinition stub = named_after(Kind::Function, *item);
+      stub.function = [name = item->name](HostContext &, std::span<const Value>) -> Result<Value> {
+        return Error(ErrorCode::Trap, "unknown import '" + name + "' was called, but the host does not provide it");
+      };
+      core.stub_functions.push_back(std::move(stub));
     }
   }
 }
@@ -265,49 +257,94 @@ class LinkerInstance {
   std::vector<wasmtime_component_linker_instance_t *> chain_;
 };
 
-// Defines the host's functions, resources and modules in the linker, one interface at a time.
-Result<void> link_host_items(PreparedLinker &core) {
-  const ContainerSpec &spec = *core.spec;
-  std::vector<const HostFunctionDef *> functions;
-  std::vector<const HostResourceDef *> resources;
-  for (const std::vector<HostFunctionDef> *list : {&spec.functions, &std::as_const(core.stub_functions)}) {
-    for (const auto &f : *list) {
-      functions.push_back(&f);
+Result<void> link_resource(PreparedLinker &core, wasmtime_component_linker_instance_t *target,
+                           const HostDefinition &r) {
+  auto of = resource_target(*core.spec, r);
+  if (!of) {
+    return std::move(of).error();
+  }
+  auto binding = std::make_unique<ResourceBinding>(ResourceBinding{*of});
+  ResourceTypePtr type(wasmtime_component_resource_type_new_host((*of)->type_id));
+  auto defined =
+      check(wasmtime_component_linker_instance_add_resource(target, r.item_name.data(), r.item_name.size(), type.get(),
+                                                            resource_destructor_callback, binding.get(), no_finalizer),
+            ErrorCode::LinkError, "defining resource '" + r.full_name + "'");
+  core.resource_bindings.push_back(std::move(binding));
+  return defined;
+}
+
+Result<void> link_foreign_resource(wasmtime_component_linker_instance_t *target, const HostDefinition &r) {
+  return check(
+      wasmtime_component_linker_instance_add_resource(target, r.item_name.data(), r.item_name.size(),
+                                                      r.foreign_type->get(), ignore_drop, nullptr, no_finalizer),
+      ErrorCode::LinkError, "defining resource '" + r.full_name + "'");
+}
+
+Result<void> link_module(const ContainerSpec &spec, wasmtime_component_linker_instance_t *target,
+                         const HostDefinition &m) {
+  if (!m.module || m.module.state()->engine.state() != spec.image.engine().state()) {
+    return Error(ErrorCode::LinkError,
+                 "module '" + m.full_name + "' is empty or was compiled for another engine than the image");
+  }
+  return check(wasmtime_component_linker_instance_add_module(target, m.item_name.data(), m.item_name.size(),
+                                                             m.module.state()->module.get()),
+               ErrorCode::LinkError, "defining module '" + m.full_name + "'");
+}
+
+Result<void> link_function(PreparedLinker &core, wasmtime_component_linker_instance_t *target,
+                           const HostDefinition &f) {
+  std::optional<FunctionType> type;
+  for (const WorldItem &w : core.spec->image.imports()) {
+    if (w.kind == WorldItem::Kind::Function && f.serves(w)) {
+      type = w.function;
+      break;
     }
   }
-  for (const std::vector<HostResourceDef> *list : {&spec.resources, &std::as_const(core.stub_resources)}) {
-    for (const auto &r : *list) {
-      resources.push_back(&r);
+  if (type && type->is_async) {
+    return Error(ErrorCode::Unsupported, "host function '" + f.full_name + "' is imported as " + type->to_string() +
+                                             ": Wasmtime serves async imports only with concurrent host functions, "
+                                             "which its C API cannot define");
+  }
+  if (type && type->contains_async_value()) {
+    return Error(ErrorCode::Unsupported, "host function '" + f.full_name + "' has type " + type->to_string() +
+                                             ": stream, future and error-context values cannot cross "
+                                             "Wasmtime's C API, so such functions cannot be defined by the host");
+  }
+  // A typed definition is checked against the import's type once, here; one
+  // that does not fit is linked as a function that says so when the guest
+  // calls it. Its flat form serves imports whose signature has a fast path.
+  const HostDefinition *def = &f;
+  if (type && f.typed.matches && !f.typed.matches(*type)) {
+    def = core.mismatched.emplace_back(mismatch_stub(f, *type)).get();
+  }
+  uint32_t shape = def->typed.flat && type ? fast_shape_of(*type) : 0;
+  auto binding = std::make_unique<HostBinding>(HostBinding{def, std::move(type)});
+  auto defined =
+      check(shape ? tairitsu_linker_instance_add_fast_func(target, f.item_name.data(), f.item_name.size(), shape,
+                                                           fast_host_callback, binding.get())
+                  : wasmtime_component_linker_instance_add_func(target, f.item_name.data(), f.item_name.size(),
+                                                                host_function_callback, binding.get(), no_finalizer),
+            ErrorCode::LinkError, "defining function '" + f.full_name + "'");
+  core.bindings.push_back(std::move(binding));
+  return defined;
+}
+
+// Defines the host's definitions and the stubs in the linker, one interface
+// at a time: resources first, which the functions' types may name.
+Result<void> link_host_items(PreparedLinker &core) {
+  std::vector<const HostDefinition *> all;
+  for (const std::vector<HostDefinition> *list :
+       {&core.spec->definitions, &std::as_const(core.stub_functions), &std::as_const(core.stub_resources)}) {
+    for (const HostDefinition &d : *list) {
+      all.push_back(&d);
     }
   }
   std::vector<std::string> interfaces;
-  for (const auto *f : functions) {
-    interfaces.push_back(f->interface_name);
-  }
-  for (const auto *r : resources) {
-    interfaces.push_back(r->interface_name);
-  }
-  for (const auto &m : spec.modules) {
-    interfaces.push_back(m.interface_name);
-  }
-  for (const auto &r : spec.foreign_resources) {
-    interfaces.push_back(r.interface_name);
-  }
-  for (const auto &name : spec.instances) {
-    interfaces.push_back(name);
+  for (const HostDefinition *d : all) {
+    interfaces.push_back(d->interface_name);
   }
   std::sort(interfaces.begin(), interfaces.end());
   interfaces.erase(std::unique(interfaces.begin(), interfaces.end()), interfaces.end());
-
-  auto import_type = [&](const std::string &iface, const std::string &item) -> std::optional<FunctionType> {
-    for (const WorldItem &w : spec.image.imports()) {
-      if (w.kind == WorldItem::Kind::Function && w.item_name == item &&
-          (iface.empty() ? w.interface_name.empty() : interface_satisfies(iface, w.interface_name))) {
-        return w.function;
-      }
-    }
-    return std::nullopt;
-  };
 
   for (const std::string &iface : interfaces) {
     auto instance = LinkerInstance::open(core.linker.get(), iface);
@@ -315,87 +352,18 @@ Result<void> link_host_items(PreparedLinker &core) {
       return std::move(instance).error();
     }
     wasmtime_component_linker_instance_t *target = instance->get();
-    for (const HostResourceDef *resource : resources) {
-      const HostResourceDef &r = *resource;
-      if (r.interface_name != iface) {
-        continue;
-      }
-      auto of = resource_target(spec, r);
-      if (!of) {
-        return std::move(of).error();
-      }
-      auto binding = std::make_unique<ResourceBinding>(ResourceBinding{*of});
-      ResourceTypePtr type(wasmtime_component_resource_type_new_host((*of)->type_id));
-      auto defined = check(
-          wasmtime_component_linker_instance_add_resource(target, r.item_name.data(), r.item_name.size(), type.get(),
-                                                          resource_destructor_callback, binding.get(), no_finalizer),
-          ErrorCode::LinkError, "defining resource '" + r.full_name + "'");
-      core.resource_bindings.push_back(std::move(binding));
-      if (!defined) {
-        return defined;
-      }
-    }
-    for (const ForeignResourceDef &r : spec.foreign_resources) {
-      if (r.interface_name != iface) {
-        continue;
-      }
-      if (auto defined =
-              check(wasmtime_component_linker_instance_add_resource(target, r.item_name.data(), r.item_name.size(),
-                                                                    r.type->get(), ignore_drop, nullptr, no_finalizer),
-                    ErrorCode::LinkError, "defining resource '" + r.full_name + "'");
-          !defined) {
-        return defined;
-      }
-    }
-    for (const HostModuleDef &m : spec.modules) {
-      if (m.interface_name != iface) {
-        continue;
-      }
-      if (!m.module || m.module.state()->engine.state() != spec.image.engine().state()) {
-        return Error(ErrorCode::LinkError,
-                     "module '" + m.full_name + "' is empty or was compiled for another engine than the image");
-      }
-      if (auto r = check(wasmtime_component_linker_instance_add_module(target, m.item_name.data(), m.item_name.size(),
-                                                                       m.module.state()->module.get()),
-                         ErrorCode::LinkError, "defining module '" + m.full_name + "'");
-          !r) {
-        return r;
-      }
-    }
-    for (const HostFunctionDef *function : functions) {
-      const HostFunctionDef &f = *function;
-      if (f.interface_name != iface) {
-        continue;
-      }
-      auto type = import_type(f.interface_name, f.item_name);
-      if (type && type->is_async) {
-        return Error(ErrorCode::Unsupported, "host function '" + f.full_name + "' is imported as " + type->to_string() +
-                                                 ": Wasmtime serves async imports only with concurrent host functions, "
-                                                 "which its C API cannot define");
-      }
-      if (type && type->contains_async_value()) {
-        return Error(ErrorCode::Unsupported, "host function '" + f.full_name + "' has type " + type->to_string() +
-                                                 ": stream, future and error-context values cannot cross "
-                                                 "Wasmtime's C API, so such functions cannot be defined by the host");
-      }
-      // A typed definition is checked against the import's type once, here;
-      // one that does not fit is linked as a function that says so when the
-      // guest calls it. The fast form only where the image imports exactly its type.
-      const HostFunctionDef *def = &f;
-      if (type && f.fast.matches && !f.fast.matches(*type)) {
-        def = core.mismatched.emplace_back(mismatch_stub(f, *type)).get();
-      }
-      bool fast = def->fast.shape != kNoFastPath && type && same_types(*type, def->fast.type);
-      auto binding = std::make_unique<HostBinding>(HostBinding{def, std::move(type)});
-      auto defined =
-          check(fast ? tairitsu_linker_instance_add_fast_func(target, f.item_name.data(), f.item_name.size(),
-                                                              f.fast.shape, fast_host_callback, binding.get())
-                     : wasmtime_component_linker_instance_add_func(target, f.item_name.data(), f.item_name.size(),
-                                                                   host_function_callback, binding.get(), no_finalizer),
-                ErrorCode::LinkError, "defining function '" + f.full_name + "'");
-      core.bindings.push_back(std::move(binding));
-      if (!defined) {
-        return defined;
+    for (Kind kind : {Kind::Resource, Kind::ForeignResource, Kind::Module, Kind::Function}) {
+      for (const HostDefinition *d : all) {
+        if (d->kind != kind || d->interface_name != iface) {
+          continue;
+        }
+        Result<void> linked = kind == Kind::Resource          ? link_resource(core, target, *d)
+                              : kind == Kind::ForeignResource ? link_foreign_resource(target, *d)
+                              : kind == Kind::Module          ? link_module(*core.spec, target, *d)
+                                                              : link_function(core, target, *d);
+        if (!linked) {
+          return linked;
+        }
       }
     }
   }
@@ -453,12 +421,30 @@ Result<std::shared_ptr<PreparedLinker>> prepare_linker(const ContainerSpec &spec
 
 namespace {
 
-// Adds `definition` (a function, resource or module) to `list`, replacing an
-// earlier one of the same full name.
-template <typename Definition>
-void replace_definition(std::vector<Definition> &list, Definition definition) {
-  std::erase_if(list, [&](const Definition &d) { return d.full_name == definition.full_name; });
-  list.push_back(std::move(definition));
+using Kind = detail::HostDefinition::Kind;
+
+// A definition of `kind` named `full_name`.
+detail::HostDefinition definition(Kind kind, std::string full_name) {
+  auto [iface, item] = detail::split_item_name(full_name);
+  return {.kind = kind,
+          .full_name = std::move(full_name),
+          .interface_name = std::move(iface),
+          .item_name = std::move(item)};
+}
+
+// Both serve resource imports, so one replaces the other.
+bool same_kind(Kind a, Kind b) {
+  auto resource = [](Kind k) { return k == Kind::Resource || k == Kind::ForeignResource; };
+  return a == b || (resource(a) && resource(b));
+}
+
+// Adds `d` to the spec's definitions, replacing an earlier one of the same
+// kind and full name.
+void replace_definition(detail::ContainerSpec &spec, detail::HostDefinition d) {
+  std::erase_if(spec.definitions, [&](const detail::HostDefinition &old) {
+    return same_kind(old.kind, d.kind) && old.full_name == d.full_name;
+  });
+  spec.definitions.push_back(std::move(d));
 }
 
 }  // namespace
@@ -528,14 +514,14 @@ ContainerBuilder &ContainerBuilder::stderr_mode(StdioMode mode) {
   return *this;
 }
 ContainerBuilder &ContainerBuilder::define_function(std::string full_name, HostFunction function) {
-  return define_function(std::move(full_name), std::move(function), detail::FastHost{});
+  return define_function(std::move(full_name), std::move(function), detail::TypedHostForm{});
 }
 ContainerBuilder &ContainerBuilder::define_function(std::string full_name, HostFunction function,
-                                                    detail::FastHost fast) {
-  auto [iface, item] = detail::split_item_name(full_name);
-  replace_definition(mutable_spec()->functions,
-                     detail::HostFunctionDef{std::move(full_name), std::move(iface), std::move(item),
-                                             std::move(function), std::move(fast)});
+                                                    detail::TypedHostForm typed) {
+  auto d = definition(Kind::Function, std::move(full_name));
+  d.function = std::move(function);
+  d.typed = std::move(typed);
+  replace_definition(*mutable_spec(), std::move(d));
   return *this;
 }
 ContainerBuilder &ContainerBuilder::define_text_function(std::string full_name, TextHostFunction function,
@@ -571,26 +557,22 @@ ContainerBuilder &ContainerBuilder::define_text_function(std::string full_name, 
 }
 
 ContainerBuilder &ContainerBuilder::define_resource(std::string full_name, ResourceDestructor destructor) {
-  auto [iface, item] = detail::split_item_name(full_name);
-  replace_definition(mutable_spec()->resources, detail::HostResourceDef{std::move(full_name),
-                                                                        std::move(iface),
-                                                                        std::move(item),
-                                                                        std::move(destructor),
-                                                                        detail::next_resource_type_id.fetch_add(1),
-                                                                        {}});
+  auto d = definition(Kind::Resource, std::move(full_name));
+  d.destructor = std::move(destructor);
+  d.type_id = detail::next_resource_type_id.fetch_add(1);
+  replace_definition(*mutable_spec(), std::move(d));
   return *this;
 }
 ContainerBuilder &ContainerBuilder::define_resource_alias(std::string full_name, std::string existing) {
-  auto [iface, item] = detail::split_item_name(full_name);
-  replace_definition(
-      mutable_spec()->resources,
-      detail::HostResourceDef{std::move(full_name), std::move(iface), std::move(item), {}, 0, std::move(existing)});
+  auto d = definition(Kind::Resource, std::move(full_name));
+  d.alias_of = std::move(existing);
+  replace_definition(*mutable_spec(), std::move(d));
   return *this;
 }
 ContainerBuilder &ContainerBuilder::define_module(std::string full_name, CoreModule module) {
-  auto [iface, item] = detail::split_item_name(full_name);
-  replace_definition(mutable_spec()->modules,
-                     detail::HostModuleDef{std::move(full_name), std::move(iface), std::move(item), std::move(module)});
+  auto d = definition(Kind::Module, std::move(full_name));
+  d.module = std::move(module);
+  replace_definition(*mutable_spec(), std::move(d));
   return *this;
 }
 ContainerBuilder &ContainerBuilder::define_instance(std::string name, Container &source) {
@@ -602,20 +584,23 @@ ContainerBuilder &ContainerBuilder::define_instance(std::string name, Container 
     std::string full_name = name + "#" + item.item_name;
     if (item.kind == WorldItem::Kind::Module) {
       if (auto module = source.exported_module(item.item_name)) {
-        replace_definition(spec->modules, detail::HostModuleDef{full_name, name, item.item_name, std::move(*module)});
+        auto d = definition(Kind::Module, full_name);
+        d.module = std::move(*module);
+        replace_definition(*spec, std::move(d));
       }
     } else if (item.kind == WorldItem::Kind::Resource) {
       detail::ContainerCore &core = source.core();
       wasmtime_component_resource_type_t *type = nullptr;
       if (core.store && tairitsu_component_instance_get_resource(&core.instance, core.context(), item.item_name.data(),
                                                                  item.item_name.size(), &type)) {
-        replace_definition(spec->foreign_resources,
-                           detail::ForeignResourceDef{full_name, name, item.item_name,
-                                                      std::make_shared<const detail::ResourceTypePtr>(type)});
+        auto d = definition(Kind::ForeignResource, full_name);
+        d.foreign_type = std::make_shared<const detail::ResourceTypePtr>(type);
+        replace_definition(*spec, std::move(d));
       }
     }
   }
-  spec->instances.push_back(std::move(name));
+  // Defined even when nothing above was added to it.
+  replace_definition(*spec, {.kind = Kind::Instance, .full_name = name, .interface_name = name});
   return *this;
 }
 ContainerBuilder &ContainerBuilder::trap_unknown_imports(bool enabled) {

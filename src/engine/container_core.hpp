@@ -11,41 +11,36 @@
 #include "engine/bridge.hpp"
 #include "engine/image_state.hpp"
 #include "tairitsu/container.hpp"
+#include "tairitsu/typed.hpp"
 #include "tairitsu_native.h"
 #include "wit/names.hpp"
 
 namespace tairitsu::detail {
 
-struct HostFunctionDef {
-  std::string full_name;       // as given: "f" or "pkg:ns/iface@v#f"
-  std::string interface_name;  // empty at the root
-  std::string item_name;
-  HostFunction function;
-  detail::FastHost fast;  // shape kNoFastPath: none
-};
+/// One thing the host defines for the image's imports: a function, a
+/// resource (declared, or an alias of another), a core module, another
+/// container's resource type, or an instance defined even when nothing else
+/// is added to it. Members beyond the names belong to one kind each.
+struct HostDefinition {
+  enum class Kind { Function, Resource, Module, ForeignResource, Instance };
+  Kind kind;
+  std::string full_name;       // as given: "f" or "pkg:ns/iface@v#f"; an instance's name
+  std::string interface_name;  // empty at the root; an instance: its name
+  std::string item_name;       // an instance: empty
 
-struct HostResourceDef {
-  std::string full_name;
-  std::string interface_name;
-  std::string item_name;
-  ResourceDestructor destructor;
-  uint32_t type_id = 0;  // the host resource type's number, unique in the process
-  std::string alias_of;  // another name of the resource `alias_of`: its type, no destructor
-};
+  HostFunction function;  // Function
+  TypedHostForm typed;    // Function, for define<Sig>: its signature, and its flat form if any
 
-struct HostModuleDef {
-  std::string full_name;
-  std::string interface_name;
-  std::string item_name;
-  CoreModule module;
-};
+  ResourceDestructor destructor;  // Resource
+  uint32_t type_id = 0;           // Resource: the host resource type's number, unique in the process
+  std::string alias_of;           // Resource: another name of the resource `alias_of` (its type, no destructor)
 
-/// A resource type another container's instance exports, served under a new name.
-struct ForeignResourceDef {
-  std::string full_name;
-  std::string interface_name;
-  std::string item_name;
-  std::shared_ptr<const ResourceTypePtr> type;
+  CoreModule module;  // Module
+
+  std::shared_ptr<const ResourceTypePtr> foreign_type;  // ForeignResource: a type another container's instance exports
+
+  /// Whether this definition serves the imported `item` (names.hpp's `serves`).
+  bool serves(const WorldItem &item) const;
 };
 
 /// Everything a builder collects. Shared between a builder and the containers it
@@ -68,11 +63,9 @@ struct ContainerSpec {
   StdioMode stdout_mode = StdioMode::Null;
   StdioMode stderr_mode = StdioMode::Null;
 
-  std::vector<HostFunctionDef> functions;
-  std::vector<HostResourceDef> resources;
-  std::vector<HostModuleDef> modules;
-  std::vector<ForeignResourceDef> foreign_resources;
-  std::vector<std::string> instances;  ///< defined even when nothing is added to them
+  /// What the host defines, in the order defined; a later definition of a
+  /// name replaces an earlier one of the same kind.
+  std::vector<HostDefinition> definitions;
   bool trap_unknown_imports = false;
   GuestInitializer initializer;
   Limits limits;
@@ -97,12 +90,12 @@ struct OutputBuffer {
 /// A host function as linked: what its callback needs to run. The container
 /// comes from the store's data, so one linker serves every container of a spec.
 struct HostBinding {
-  const HostFunctionDef *def;
+  const HostDefinition *def;
   std::optional<FunctionType> type;  // from the image's import, when it imports it
 };
 
 struct ResourceBinding {
-  const HostResourceDef *def;
+  const HostDefinition *def;
 };
 
 /// What every container of one spec shares: a linker with WASI, the host's
@@ -115,10 +108,10 @@ struct PreparedLinker {
   std::vector<std::unique_ptr<HostBinding>> bindings;
   std::vector<std::unique_ptr<ResourceBinding>> resource_bindings;
   // Trap stubs for imports nobody provides (with trap_unknown_imports).
-  std::vector<HostFunctionDef> stub_functions;
+  std::vector<HostDefinition> stub_functions;
   // Typed definitions whose signature does not fit their import, as linked.
-  std::vector<std::unique_ptr<HostFunctionDef>> mismatched;
-  std::vector<HostResourceDef> stub_resources;
+  std::vector<std::unique_ptr<HostDefinition>> mismatched;
+  std::vector<HostDefinition> stub_resources;
   bool needs_engine_stubs = false;
   CPtr<tairitsu_instance_pre, tairitsu_instance_pre_delete> pre;  // null with a guest initializer
 };
@@ -159,6 +152,8 @@ class CallDeadline {
   int64_t previous_ = 0;
 };
 
+class BoundExport;  // engine/bound_export.hpp
+
 struct ContainerCore {
   std::shared_ptr<const ContainerSpec> spec;
   std::string name;
@@ -168,21 +163,12 @@ struct ContainerCore {
   /// Shared with the resource handles made in `store`; cleared when it goes.
   std::shared_ptr<StoreLink> store_link;
   wasmtime_component_instance_t instance{};
-  /// Counts instantiations, so that cached function handles know when they are stale.
+  /// Counts instantiations, so that bound exports know when their function is stale.
   uint64_t generation = 0;
-  /// Exported functions resolved in the instance, by `ExportedFunction::ordinal`;
-  /// an entry of an older generation is stale.
-  struct ResolvedFunc {
-    uint64_t generation = 0;
-    wasmtime_component_func_t func{};
-  };
-  std::vector<ResolvedFunc> funcs;
-  /// The export last called, under its full name (held by the image's map):
-  /// calls often repeat one, and this spares them the map lookup.
-  struct LastExport {
-    std::string_view name;
-    const ExportedFunction *fn = nullptr;
-  } last_export;
+  /// The exports bound for calls, by `ExportedFunction::ordinal` (made on first use).
+  std::vector<std::unique_ptr<BoundExport>> bound;
+  /// The export last bound: calls often repeat one, and this spares them the map lookup.
+  BoundExport *last_bound = nullptr;
   ContainerState state = ContainerState::Created;
   /// The engine has concurrency support: calls and instantiation run on a fiber.
   bool concurrent = false;
@@ -202,7 +188,7 @@ struct ContainerCore {
   ContainerCore() = default;
   ContainerCore(const ContainerCore &) = delete;
   ContainerCore &operator=(const ContainerCore &) = delete;
-  ~ContainerCore() { reset_store(); }
+  ~ContainerCore();
 
   wasmtime_context_t *context() const { return wasmtime_store_context(store.get()); }
   /// Deletes the store, after telling the handles made in it.
@@ -230,9 +216,9 @@ struct ContainerCore {
   /// ones too, which no call can use up (2^62 units or ticks) and so are
   /// not set again.
   void arm_limits(bool unlimited_too = false);
-  /// The export's function in the current instance, resolved once per
-  /// instance; null when the instance lacks it.
-  const wasmtime_component_func_t *func(const ExportedFunction &fn);
+  /// The export `export_name` names (full, or a bare name found in one
+  /// exported interface), bound for calls. `NotFound` if there is none.
+  Result<BoundExport *> bind(std::string_view export_name);
   /// Turns a failed call into the error to report, naming the limit when one
   /// was hit, and marks the container failed.
   Error fail(wasmtime_error_t *error, std::string_view what);
@@ -261,6 +247,9 @@ struct ContainerCore {
 /// Host functions answer synchronously, so nothing else could wake it.
 void wait(wasmtime_call_future_t *future);
 
+/// `InvalidState` naming `what` when the container has failed or is stopped.
+Result<void> check_callable(const ContainerCore &core, std::string_view what);
+
 /// "calling 'name'": how errors of a call to an export begin.
 inline std::string calling(std::string_view export_name) { return "calling '" + std::string(export_name) + "'"; }
 
@@ -269,7 +258,7 @@ Result<void> check(wasmtime_error_t *error, ErrorCode code, std::string_view wha
 
 /// The resource a definition stands for: itself, or the declared resource it
 /// is an alias of (`LinkError` when there is none).
-Result<const HostResourceDef *> resource_target(const ContainerSpec &spec, const HostResourceDef &r);
+Result<const HostDefinition *> resource_target(const ContainerSpec &spec, const HostDefinition &r);
 
 /// Every import of the spec's image that neither WASI (when linked) nor the
 /// host's definitions provide.

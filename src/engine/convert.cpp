@@ -254,7 +254,10 @@ std::optional<std::string> check_encodable(const Value &value, std::string_view 
   return where.empty() ? found->reason : where + ": " + found->reason;
 }
 
-void value_to_capi(const Value &value, wasmtime_component_val_t &out) {
+namespace {
+
+// Bools, numbers and chars.
+void scalar_to_capi(const Value &value, wasmtime_component_val_t &out) {
   switch (value.kind()) {
     case TypeKind::Bool:
       out.kind = WASMTIME_COMPONENT_BOOL;
@@ -304,130 +307,116 @@ void value_to_capi(const Value &value, wasmtime_component_val_t &out) {
       out.kind = WASMTIME_COMPONENT_CHAR;
       out.of.character = static_cast<uint32_t>(value.as_char());
       return;
+    default: return;
+  }
+}
+
+// A payload of a variant, option or result as the C API holds it: on the heap, or null.
+wasmtime_component_val_t *payload_to_capi(const Value *payload) {
+  if (!payload) {
+    return nullptr;
+  }
+  wasmtime_component_val_t tmp;
+  value_to_capi(*payload, tmp);
+  return wasmtime_component_val_new(&tmp);
+}
+
+void sequence_to_capi(const Value &value, wasmtime_component_val_t &out) {
+  auto items = value.items();
+  wasmtime_component_val_t *data;
+  if (value.kind() == TypeKind::List) {
+    out.kind = WASMTIME_COMPONENT_LIST;
+    wasmtime_component_vallist_new_uninit(&out.of.list, items.size());
+    data = out.of.list.data;
+  } else {
+    out.kind = WASMTIME_COMPONENT_TUPLE;
+    wasmtime_component_valtuple_new_uninit(&out.of.tuple, items.size());
+    data = out.of.tuple.data;
+  }
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    value_to_capi(items[i], data[i]);
+  }
+}
+
+// Records, flags and maps: named or paired members.
+void members_to_capi(const Value &value, wasmtime_component_val_t &out) {
+  if (value.kind() == TypeKind::Record) {
+    const auto &fields = value.as_record().fields;
+    out.kind = WASMTIME_COMPONENT_RECORD;
+    wasmtime_component_valrecord_new_uninit(&out.of.record, fields.size());
+    for (std::size_t i = 0; i < fields.size(); ++i) {
+      set_name(out.of.record.data[i].name, fields[i].name);
+      value_to_capi(fields[i].value, out.of.record.data[i].val);
+    }
+  } else if (value.kind() == TypeKind::Flags) {
+    const auto &names = value.as_flags().names;
+    out.kind = WASMTIME_COMPONENT_FLAGS;
+    wasmtime_component_valflags_new_uninit(&out.of.flags, names.size());
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      set_name(out.of.flags.data[i], names[i]);
+    }
+  } else {
+    const auto &entries = value.as_map().entries;
+    out.kind = WASMTIME_COMPONENT_MAP;
+    wasmtime_component_valmap_new_uninit(&out.of.map, entries.size());
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+      value_to_capi(entries[i].first, out.of.map.data[i].key);
+      value_to_capi(entries[i].second, out.of.map.data[i].value);
+    }
+  }
+}
+
+}  // namespace
+
+void value_to_capi(const Value &value, wasmtime_component_val_t &out) {
+  switch (value.kind()) {
     case TypeKind::String:
       out.kind = WASMTIME_COMPONENT_STRING;
       set_name(out.of.string, value.as_string());
       return;
     case TypeKind::List:
-    case TypeKind::Tuple: {
-      auto items = value.items();
-      bool is_list = value.kind() == TypeKind::List;
-      wasmtime_component_val_t *data;
-      if (is_list) {
-        out.kind = WASMTIME_COMPONENT_LIST;
-        wasmtime_component_vallist_new_uninit(&out.of.list, items.size());
-        data = out.of.list.data;
-      } else {
-        out.kind = WASMTIME_COMPONENT_TUPLE;
-        wasmtime_component_valtuple_new_uninit(&out.of.tuple, items.size());
-        data = out.of.tuple.data;
-      }
-      for (std::size_t i = 0; i < items.size(); ++i) {
-        value_to_capi(items[i], data[i]);
-      }
-      return;
-    }
-    case TypeKind::Record: {
-      const auto &fields = value.as_record().fields;
-      out.kind = WASMTIME_COMPONENT_RECORD;
-      wasmtime_component_valrecord_new_uninit(&out.of.record, fields.size());
-      for (std::size_t i = 0; i < fields.size(); ++i) {
-        set_name(out.of.record.data[i].name, fields[i].name);
-        value_to_capi(fields[i].value, out.of.record.data[i].val);
-      }
-      return;
-    }
-    case TypeKind::Variant: {
+    case TypeKind::Tuple: sequence_to_capi(value, out); return;
+    case TypeKind::Record:
+    case TypeKind::Flags:
+    case TypeKind::Map: members_to_capi(value, out); return;
+    case TypeKind::Variant:
       out.kind = WASMTIME_COMPONENT_VARIANT;
       set_name(out.of.variant.discriminant, value.as_variant().name);
-      out.of.variant.val = nullptr;
-      if (const Value *p = value.payload()) {
-        wasmtime_component_val_t tmp;
-        value_to_capi(*p, tmp);
-        out.of.variant.val = wasmtime_component_val_new(&tmp);
-      }
+      out.of.variant.val = payload_to_capi(value.payload());
       return;
-    }
     case TypeKind::Enum:
       out.kind = WASMTIME_COMPONENT_ENUM;
       set_name(out.of.enumeration, value.as_enum().name);
       return;
-    case TypeKind::Option: {
+    case TypeKind::Option:
       out.kind = WASMTIME_COMPONENT_OPTION;
-      out.of.option = nullptr;
-      if (const Value *p = value.payload()) {
-        wasmtime_component_val_t tmp;
-        value_to_capi(*p, tmp);
-        out.of.option = wasmtime_component_val_new(&tmp);
-      }
+      out.of.option = payload_to_capi(value.payload());
       return;
-    }
-    case TypeKind::Result: {
+    case TypeKind::Result:
       out.kind = WASMTIME_COMPONENT_RESULT;
       out.of.result.is_ok = value.as_result().is_ok;
-      out.of.result.val = nullptr;
-      if (const Value *p = value.payload()) {
-        wasmtime_component_val_t tmp;
-        value_to_capi(*p, tmp);
-        out.of.result.val = wasmtime_component_val_new(&tmp);
-      }
+      out.of.result.val = payload_to_capi(value.payload());
       return;
-    }
-    case TypeKind::Flags: {
-      const auto &names = value.as_flags().names;
-      out.kind = WASMTIME_COMPONENT_FLAGS;
-      wasmtime_component_valflags_new_uninit(&out.of.flags, names.size());
-      for (std::size_t i = 0; i < names.size(); ++i) {
-        set_name(out.of.flags.data[i], names[i]);
-      }
-      return;
-    }
-    case TypeKind::Map: {
-      const auto &entries = value.as_map().entries;
-      out.kind = WASMTIME_COMPONENT_MAP;
-      wasmtime_component_valmap_new_uninit(&out.of.map, entries.size());
-      for (std::size_t i = 0; i < entries.size(); ++i) {
-        value_to_capi(entries[i].first, out.of.map.data[i].key);
-        value_to_capi(entries[i].second, out.of.map.data[i].value);
-      }
-      return;
-    }
     case TypeKind::Own:
     case TypeKind::Borrow:
       out.kind = WASMTIME_COMPONENT_RESOURCE;
       out.of.resource = wasmtime_component_resource_any_clone(resource_of(value.as_resource()));
       return;
-    default:
-      // Streams, futures and error contexts are refused before conversion.
+    case TypeKind::Stream:
+    case TypeKind::Future:
+    case TypeKind::ErrorContext:
+      // Refused before conversion.
       out.kind = WASMTIME_COMPONENT_BOOL;
       out.of.boolean = false;
       return;
+    default: scalar_to_capi(value, out); return;
   }
 }
 
-Result<Value> value_from_capi(const wasmtime_component_val_t &value, const std::shared_ptr<const StoreLink> &store) {
-  auto items_of = [&store](const wasmtime_component_val_t *data, std::size_t n) -> Result<std::vector<Value>> {
-    std::vector<Value> items;
-    items.reserve(n);
-    for (std::size_t i = 0; i < n; ++i) {
-      auto v = value_from_capi(data[i], store);
-      if (!v) {
-        return std::move(v).error();
-      }
-      items.push_back(std::move(*v));
-    }
-    return items;
-  };
-  auto optional_of = [&store](const wasmtime_component_val_t *p) -> Result<std::optional<Value>> {
-    if (!p) {
-      return std::optional<Value>();
-    }
-    auto v = value_from_capi(*p, store);
-    if (!v) {
-      return std::move(v).error();
-    }
-    return std::optional<Value>(std::move(*v));
-  };
+namespace {
+
+// Bools, numbers and chars; nothing for other kinds.
+std::optional<Value> scalar_from_capi(const wasmtime_component_val_t &value) {
   switch (value.kind) {
     case WASMTIME_COMPONENT_BOOL: return Value::boolean(value.of.boolean);
     case WASMTIME_COMPONENT_S8: return Value::s8(value.of.s8);
@@ -441,79 +430,111 @@ Result<Value> value_from_capi(const wasmtime_component_val_t &value, const std::
     case WASMTIME_COMPONENT_F32: return Value::f32(value.of.f32);
     case WASMTIME_COMPONENT_F64: return Value::f64(value.of.f64);
     case WASMTIME_COMPONENT_CHAR: return Value::character(static_cast<char32_t>(value.of.character));
-    case WASMTIME_COMPONENT_STRING: return Value::string(name_of(value.of.string));
-    case WASMTIME_COMPONENT_LIST: {
-      auto items = items_of(value.of.list.data, value.of.list.size);
-      if (!items) {
-        return std::move(items).error();
-      }
-      return Value::list(std::move(*items));
+    default: return std::nullopt;
+  }
+}
+
+Result<std::vector<Value>> items_from_capi(const wasmtime_component_val_t *data, std::size_t n,
+                                           const std::shared_ptr<const StoreLink> &store) {
+  std::vector<Value> items;
+  items.reserve(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    auto v = value_from_capi(data[i], store);
+    if (!v) {
+      return std::move(v).error();
     }
-    case WASMTIME_COMPONENT_TUPLE: {
-      auto items = items_of(value.of.tuple.data, value.of.tuple.size);
-      if (!items) {
-        return std::move(items).error();
-      }
-      return Value::tuple(std::move(*items));
+    items.push_back(std::move(*v));
+  }
+  return items;
+}
+
+Result<std::optional<Value>> payload_from_capi(const wasmtime_component_val_t *p,
+                                               const std::shared_ptr<const StoreLink> &store) {
+  if (!p) {
+    return std::optional<Value>();
+  }
+  auto v = value_from_capi(*p, store);
+  if (!v) {
+    return std::move(v).error();
+  }
+  return std::optional<Value>(std::move(*v));
+}
+
+Result<Value> record_from_capi(const wasmtime_component_valrecord_t &record,
+                               const std::shared_ptr<const StoreLink> &store) {
+  std::vector<Field> fields;
+  fields.reserve(record.size);
+  for (std::size_t i = 0; i < record.size; ++i) {
+    auto v = value_from_capi(record.data[i].val, store);
+    if (!v) {
+      return std::move(v).error();
     }
-    case WASMTIME_COMPONENT_RECORD: {
-      std::vector<Field> fields;
-      fields.reserve(value.of.record.size);
-      for (std::size_t i = 0; i < value.of.record.size; ++i) {
-        auto v = value_from_capi(value.of.record.data[i].val, store);
-        if (!v) {
-          return std::move(v).error();
-        }
-        fields.push_back({name_of(value.of.record.data[i].name), std::move(*v)});
-      }
-      return Value::record(std::move(fields));
+    fields.push_back({name_of(record.data[i].name), std::move(*v)});
+  }
+  return Value::record(std::move(fields));
+}
+
+Result<Value> map_from_capi(const wasmtime_component_valmap_t &map, const std::shared_ptr<const StoreLink> &store) {
+  std::vector<std::pair<Value, Value>> entries;
+  for (std::size_t i = 0; i < map.size; ++i) {
+    auto k = value_from_capi(map.data[i].key, store);
+    if (!k) {
+      return std::move(k).error();
     }
-    case WASMTIME_COMPONENT_VARIANT: {
-      auto payload = optional_of(value.of.variant.val);
-      if (!payload) {
-        return std::move(payload).error();
-      }
-      return Value::variant(name_of(value.of.variant.discriminant), std::move(*payload));
+    auto v = value_from_capi(map.data[i].value, store);
+    if (!v) {
+      return std::move(v).error();
     }
-    case WASMTIME_COMPONENT_ENUM: return Value::enumeration(name_of(value.of.enumeration));
-    case WASMTIME_COMPONENT_OPTION: {
-      auto payload = optional_of(value.of.option);
-      if (!payload) {
-        return std::move(payload).error();
-      }
-      return *payload ? Value::some(std::move(**payload)) : Value::none();
-    }
-    case WASMTIME_COMPONENT_RESULT: {
-      auto payload = optional_of(value.of.result.val);
-      if (!payload) {
-        return std::move(payload).error();
-      }
-      return value.of.result.is_ok ? Value::ok(std::move(*payload)) : Value::err(std::move(*payload));
-    }
+    entries.emplace_back(std::move(*k), std::move(*v));
+  }
+  return Value::map(std::move(entries));
+}
+
+// `make` applied to what `from` gave, or its error.
+template <typename T, typename Make>
+Result<Value> then(Result<T> from, Make make) {
+  if (!from) {
+    return std::move(from).error();
+  }
+  return make(std::move(*from));
+}
+
+}  // namespace
+
+Result<Value> value_from_capi(const wasmtime_component_val_t &value, const std::shared_ptr<const StoreLink> &store) {
+  if (auto scalar = scalar_from_capi(value)) {
+    return std::move(*scalar);
+  }
+  const auto &of = value.of;
+  switch (value.kind) {
+    case WASMTIME_COMPONENT_STRING: return Value::string(name_of(of.string));
+    case WASMTIME_COMPONENT_LIST:
+      return then(items_from_capi(of.list.data, of.list.size, store),
+                  [](auto items) { return Value::list(std::move(items)); });
+    case WASMTIME_COMPONENT_TUPLE:
+      return then(items_from_capi(of.tuple.data, of.tuple.size, store),
+                  [](auto items) { return Value::tuple(std::move(items)); });
+    case WASMTIME_COMPONENT_RECORD: return record_from_capi(of.record, store);
+    case WASMTIME_COMPONENT_VARIANT:
+      return then(payload_from_capi(of.variant.val, store),
+                  [&](auto p) { return Value::variant(name_of(of.variant.discriminant), std::move(p)); });
+    case WASMTIME_COMPONENT_ENUM: return Value::enumeration(name_of(of.enumeration));
+    case WASMTIME_COMPONENT_OPTION:
+      return then(payload_from_capi(of.option, store),
+                  [](auto p) { return p ? Value::some(std::move(*p)) : Value::none(); });
+    case WASMTIME_COMPONENT_RESULT:
+      return then(payload_from_capi(of.result.val, store),
+                  [&](auto p) { return of.result.is_ok ? Value::ok(std::move(p)) : Value::err(std::move(p)); });
     case WASMTIME_COMPONENT_FLAGS: {
       std::vector<std::string> names;
-      for (std::size_t i = 0; i < value.of.flags.size; ++i) {
-        names.push_back(name_of(value.of.flags.data[i]));
+      for (std::size_t i = 0; i < of.flags.size; ++i) {
+        names.push_back(name_of(of.flags.data[i]));
       }
       return Value::flags(std::move(names));
     }
-    case WASMTIME_COMPONENT_MAP: {
-      std::vector<std::pair<Value, Value>> entries;
-      for (std::size_t i = 0; i < value.of.map.size; ++i) {
-        auto k = value_from_capi(value.of.map.data[i].key, store);
-        if (!k) {
-          return std::move(k).error();
-        }
-        auto v = value_from_capi(value.of.map.data[i].value, store);
-        if (!v) {
-          return std::move(v).error();
-        }
-        entries.emplace_back(std::move(*k), std::move(*v));
-      }
-      return Value::map(std::move(entries));
-    }
+    case WASMTIME_COMPONENT_MAP: return map_from_capi(of.map, store);
     case WASMTIME_COMPONENT_RESOURCE:
-      return Value::resource(make_resource_handle(wasmtime_component_resource_any_clone(value.of.resource), store));
+      return Value::resource(make_resource_handle(wasmtime_component_resource_any_clone(of.resource), store));
     default:
       return Error(ErrorCode::Unsupported,
                    "a value of kind " + std::to_string(value.kind) + " cannot be represented by the C API");

@@ -145,6 +145,43 @@ std::vector<std::byte> to_vector(std::span<const std::byte> bytes) {
 
 }  // namespace
 
+const ImageWorld &ImageState::world() const {
+  std::call_once(world_once_, [this] {
+    auto world = std::make_unique<ImageWorld>();
+    ComponentTypePtr type(wasmtime_component_type(component.get()));
+    const wasm_engine_t *raw_engine = engine.state()->raw();
+
+    // Resource names first, so that signatures can name own<T> and borrow<T>.
+    for (bool imports : {true, false}) {
+      walk_items(type.get(), raw_engine, imports,
+                 [&](const std::string &, const std::string &name, const wasmtime_component_item_t &item) {
+                   if (item.kind == WASMTIME_COMPONENT_ITEM_RESOURCE) {
+                     world->resources.add(item.of.resource, name);
+                   }
+                 });
+    }
+    world->imports = reflect(type.get(), raw_engine, true, world->resources);
+    world->exports = reflect(type.get(), raw_engine, false, world->resources);
+    for (const WorldItem &item : world->exports) {
+      if (item.kind != WorldItem::Kind::Function) {
+        continue;
+      }
+      ExportIndexPtr parent;
+      if (!item.interface_name.empty()) {
+        parent.reset(wasmtime_component_get_export_index(component.get(), nullptr, item.interface_name.data(),
+                                                         item.interface_name.size()));
+      }
+      ExportIndexPtr index(wasmtime_component_get_export_index(component.get(), parent.get(), item.item_name.data(),
+                                                               item.item_name.size()));
+      if (index) {
+        world->functions.emplace(item.name, ExportedFunction::of(item, std::move(index), world->functions.size()));
+      }
+    }
+    world_ = std::move(world);
+  });
+  return *world_;
+}
+
 Result<Image> ImageState::make(const Engine &engine, ComponentPtr component, ImageSource source,
                                std::vector<std::byte> bytes, std::string digest, std::size_t size,
                                std::vector<std::byte> digest_source) {
@@ -154,41 +191,6 @@ Result<Image> ImageState::make(const Engine &engine, ComponentPtr component, Ima
   state->digest = std::move(digest);
   state->digest_source = std::move(digest_source);
   state->size = size;
-  ComponentTypePtr type(wasmtime_component_type(component.get()));
-  const wasm_engine_t *raw_engine = engine.state()->raw();
-
-  // Resource names first, so that signatures can name own<T> and borrow<T>.
-  for (bool imports : {true, false}) {
-    walk_items(type.get(), raw_engine, imports,
-               [&](const std::string &, const std::string &name, const wasmtime_component_item_t &item) {
-                 if (item.kind == WASMTIME_COMPONENT_ITEM_RESOURCE) {
-                   state->resources.add(item.of.resource, name);
-                 }
-               });
-  }
-  state->imports = reflect(type.get(), raw_engine, true, state->resources);
-  state->exports = reflect(type.get(), raw_engine, false, state->resources);
-
-  for (const WorldItem &item : state->exports) {
-    if (item.kind != WorldItem::Kind::Function) {
-      continue;
-    }
-    ExportIndexPtr parent;
-    if (!item.interface_name.empty()) {
-      parent.reset(wasmtime_component_get_export_index(component.get(), nullptr, item.interface_name.data(),
-                                                       item.interface_name.size()));
-    }
-    ExportIndexPtr index(wasmtime_component_get_export_index(component.get(), parent.get(), item.item_name.data(),
-                                                             item.item_name.size()));
-    if (index) {
-      bool scalars = std::all_of(item.function->params.begin(), item.function->params.end(),
-                                 [](const Param &p) { return p.type.kind() <= TypeKind::F64; });
-      std::size_t ordinal = state->functions.size();
-      state->functions.emplace(item.name,
-                               ExportedFunction{&item, std::move(index), item.function->contains_async_value(), scalars,
-                                                scalar_signature(*item.function), ordinal});
-    }
-  }
   state->component = std::move(component);
   return Image(std::move(state));
 }
@@ -339,16 +341,17 @@ ImageSource Image::source() const { return state_->source; }
 std::span<const std::byte> Image::component_bytes() const { return state_->bytes; }
 std::size_t Image::size() const { return state_->size; }
 const Engine &Image::engine() const { return state_->engine; }
-const std::vector<WorldItem> &Image::imports() const { return state_->imports; }
-const std::vector<WorldItem> &Image::exports() const { return state_->exports; }
+const std::vector<WorldItem> &Image::imports() const { return state_->world().imports; }
+const std::vector<WorldItem> &Image::exports() const { return state_->world().exports; }
 
 Result<const WorldItem *> Image::find_export(std::string_view name) const {
-  if (auto it = state_->functions.find(name); it != state_->functions.end()) {
+  const auto &functions = state_->world().functions;
+  if (auto it = functions.find(name); it != functions.end()) {
     return it->second.item;
   }
   std::vector<const WorldItem *> matches;
   if (name.find('#') == std::string_view::npos) {
-    for (const auto &[full, fn] : state_->functions) {
+    for (const auto &[full, fn] : functions) {
       if (!fn.item->interface_name.empty() && fn.item->item_name == name) {
         matches.push_back(fn.item);
       }
@@ -365,7 +368,7 @@ Result<const WorldItem *> Image::find_export(std::string_view name) const {
     return Error(ErrorCode::InvalidInput, "export name '" + std::string(name) + "' is ambiguous; it matches:" + list);
   }
   std::string list;
-  for (const auto &[full, fn] : state_->functions) {
+  for (const auto &[full, fn] : functions) {
     list += "\n  " + fn.item->signature() +
             (fn.item->interface_name.empty() ? "" : "  (in " + fn.item->interface_name + ")");
   }

@@ -5,9 +5,9 @@
 
 #include <array>
 #include <map>
-#include <optional>
-
+#include <memory>
 #include <mutex>
+#include <optional>
 
 #include "engine/bridge.hpp"
 #include "tairitsu/image.hpp"
@@ -15,32 +15,41 @@
 namespace tairitsu::detail {
 
 /// The kinds of a function whose parameters and result are all scalars, as
-/// calls through the scalar path (engine/scalar_call.hpp) pass them.
+/// calls through the scalar path (engine/bound_export.hpp) pass them.
 struct ScalarSignature {
   std::array<uint8_t, TAIRITSU_SCALAR_MAX_PARAMS> params{};  ///< each a TypeKind, as a number
   std::optional<TypeKind> result;
-  uint32_t fast_shape = 0;  ///< the TAIRITSU_SHAPE_* of the same signature, or 0
 };
 
-/// The kinds of `type` when its calls take the scalar path: at most
-/// TAIRITSU_SCALAR_MAX_PARAMS parameters, and every parameter and the result
-/// (if there is one) a bool, a number or a char. Otherwise nothing.
-std::optional<ScalarSignature> scalar_signature(const FunctionType &type);
-
-/// An exported function as calls use it.
+/// An exported function as calls use it: facts about its signature that
+/// every call would otherwise work out again (engine/exported_function.cpp).
 struct ExportedFunction {
   const WorldItem *item;
-  ExportIndexPtr index;  ///< valid for every instance of the component
-  /// Facts about the signature that every call would otherwise work out again.
+  ExportIndexPtr index;     ///< valid for every instance of the component
+  std::size_t ordinal = 0;  ///< its place among the image's exported functions
   bool carries_async_values = false;
   bool scalar_params = false;              ///< only numbers and bools: nothing to check beyond the kind
   std::optional<ScalarSignature> scalars;  ///< set when calls take the scalar path
-  std::size_t ordinal = 0;                 ///< its place among the image's exported functions
+  uint32_t fast_shape = 0;                 ///< its shape in native/src/fast_call.rs, or 0
+
+  /// The facts of export `item`, whose index in the component is `index`.
+  static ExportedFunction of(const WorldItem &item, ExportIndexPtr index, std::size_t ordinal);
 };
+
+/// The fast shape (native/src/fast_call.rs) of a function type, or 0.
+uint32_t fast_shape_of(const FunctionType &type);
 
 /// An imported item: a root function or a member of an imported interface.
 struct ImportedItem {
   const WorldItem *item;
+};
+
+/// An image's world as linking and calls see it, reflected from the component.
+struct ImageWorld {
+  ResourceNames resources;
+  std::vector<WorldItem> imports;
+  std::vector<WorldItem> exports;
+  std::map<std::string, ExportedFunction, std::less<>> functions;  ///< by full name
 };
 
 struct ImageState {
@@ -57,12 +66,18 @@ struct ImageState {
   ImageSource source = ImageSource::Component;
   std::vector<std::byte> bytes;
   std::size_t size = 0;
-  ResourceNames resources;
-  std::vector<WorldItem> imports;
-  std::vector<WorldItem> exports;
-  std::map<std::string, ExportedFunction, std::less<>> functions;  ///< by full name
 
-  /// Builds the state of a compiled component: reflects its world and indexes its exports.
+ private:
+  mutable std::once_flag world_once_;
+  mutable std::unique_ptr<const ImageWorld> world_;
+
+ public:
+  /// The image's world, reflected on first use: reflection costs more than
+  /// loading a precompiled artifact, and what a container uses of it (the
+  /// exports it calls, the imports the host serves) is often little.
+  const ImageWorld &world() const;
+
+  /// Builds the state of a compiled component.
   static Result<Image> make(const Engine &engine, ComponentPtr component, ImageSource source,
                             std::vector<std::byte> bytes, std::string digest, std::size_t size,
                             std::vector<std::byte> digest_source = {});

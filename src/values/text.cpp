@@ -119,7 +119,7 @@ std::optional<ResourceHandle> ResourceTable::find(std::string_view name) const {
 
 void ResourceTable::forget(const ResourceHandle &handle) { handles_.erase(handle.id()); }
 
-Result<TextCall> split_call(std::string_view text) {
+Result<TextCall> split_call(std::string_view text, TextFormat format) {
   auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
   std::size_t begin = 0;
   while (begin < text.size() && is_space(text[begin])) {
@@ -140,7 +140,13 @@ Result<TextCall> split_call(std::string_view text) {
     return Error(ErrorCode::InvalidInput,
                  "call '" + std::string(text) + "': '" + std::string(name) + "' is not a function name");
   }
-  return TextCall{std::string(name), std::string(text.substr(open))};
+  TextCall call{std::string(name), std::string(text.substr(open)), open};
+  std::string &arguments = call.arguments;
+  if (format == TextFormat::Json && arguments.size() >= 2 && arguments.front() == '(' && arguments.back() == ')') {
+    arguments.front() = '[';
+    arguments.back() = ']';
+  }
+  return call;
 }
 
 }  // namespace tairitsu

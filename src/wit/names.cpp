@@ -82,6 +82,15 @@ std::optional<Version> parse_version(std::string_view text) {
 
 }  // namespace
 
+bool serves(std::string_view defined_interface, std::string_view defined_item, std::string_view imported_interface,
+            std::string_view imported_item) {
+  if (defined_item != imported_item) {
+    return false;
+  }
+  return imported_interface.empty() ? defined_interface.empty()
+                                    : interface_satisfies(defined_interface, imported_interface);
+}
+
 bool interface_satisfies(std::string_view defined, std::string_view imported) {
   if (defined == imported) {
     return true;

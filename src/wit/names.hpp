@@ -16,6 +16,13 @@ std::pair<std::string, std::string> split_item_name(std::string_view full_name);
 /// the same name, and versions equal or semver-compatible.
 bool interface_satisfies(std::string_view defined, std::string_view imported);
 
+/// Whether the host's item `defined_item` of interface `defined_interface`
+/// serves an import of `imported_item` of `imported_interface`: the same item
+/// name, both at the root or in interfaces that satisfy the import. The one
+/// rule of linking, the missing-import report and world checks.
+bool serves(std::string_view defined_interface, std::string_view defined_item, std::string_view imported_interface,
+            std::string_view imported_item);
+
 /// True when the linker's WASI preview 2 provides this import (any 0.2.x version).
 bool is_wasi_p2_interface(std::string_view import_name);
 

@@ -1,7 +1,5 @@
 // Worlds loaded from WIT, and images checked against them.
 
-#include <map>
-
 #include "tairitsu/wit.hpp"
 #include "wit/names.hpp"
 #include "wit/resolve.hpp"
@@ -56,10 +54,20 @@ std::vector<WorldItem> world_items(const wit::Resolve &resolve, const wit::Json 
   return out;
 }
 
-std::map<std::string, const WorldItem *> by_name(std::span<const WorldItem> items) {
-  std::map<std::string, const WorldItem *> out;
-  for (const WorldItem &item : items) out.emplace(item.name, &item);
-  return out;
+// The item of `provided` that serves `wanted`, by the rule linking uses
+// (the same names; interfaces of the same name and compatible versions).
+const WorldItem *find_served(std::span<const WorldItem> provided, const WorldItem &wanted) {
+  for (const WorldItem &p : provided) {
+    if (p.kind != wanted.kind) {
+      continue;
+    }
+    if (wanted.kind == WorldItem::Kind::Interface
+            ? detail::interface_satisfies(p.name, wanted.name)
+            : detail::serves(p.interface_name, p.item_name, wanted.interface_name, wanted.item_name)) {
+      return &p;
+    }
+  }
+  return nullptr;
 }
 
 bool checked(const WorldItem &item) {
@@ -117,25 +125,28 @@ WorldCheck check_world(std::span<const WorldItem> imports, std::span<const World
                        WorldCheckOptions options) {
   WorldCheck report{world.name(), {}};
   using Kind = WorldDifference::Kind;
-  // `outer` holds the side that must contain the other; a missing interface
-  // is reported once, not once per member.
+  // `outer` holds the side that must provide the other; a missing
+  // interface is reported once, not once per member.
   auto compare = [&](std::span<const WorldItem> inner, std::span<const WorldItem> outer, Kind missing, Kind mismatch,
                      bool inner_is_image) {
-    auto outer_items = by_name(outer);
     for (const WorldItem &item : inner) {
       if (!checked(item)) continue;
       if (inner_is_image && options.wasi_provided &&
           detail::is_wasi_p2_interface(item.interface_name.empty() ? item.name : item.interface_name)) {
         continue;
       }
-      if (!item.interface_name.empty() && !outer_items.contains(item.interface_name)) continue;
-      auto found = outer_items.find(item.name);
+      if (!item.interface_name.empty() &&
+          !find_served(outer,
+                       WorldItem{WorldItem::Kind::Interface, item.interface_name, "", item.interface_name, {}})) {
+        continue;
+      }
+      const WorldItem *found = find_served(outer, item);
       std::string here = signature_of(item);
-      if (found == outer_items.end()) {
+      if (!found) {
         report.differences.push_back(inner_is_image ? WorldDifference{missing, item.name, "", here}
                                                     : WorldDifference{missing, item.name, here, ""});
-      } else if (item.function != found->second->function) {
-        std::string there = signature_of(*found->second);
+      } else if (item.function != found->function) {
+        std::string there = signature_of(*found);
         report.differences.push_back(inner_is_image ? WorldDifference{mismatch, item.name, there, here}
                                                     : WorldDifference{mismatch, item.name, here, there});
       }

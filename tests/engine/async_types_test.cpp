@@ -79,12 +79,7 @@ namespace {
 // on a concurrent engine the call runs on a fiber, where the guest's task may
 // suspend; the plain `call` of earlier versions panicked inside Wasmtime.
 TEST(AsyncExports, ACallbackLiftedExportAnswersThroughCall) {
-  EngineConfig config;
-  config.component_model_async = true;
-#ifdef TAIRITSU_TEST_SERIAL_COMPILATION
-  config.parallel_compilation = false;
-#endif
-  auto engine = Engine::create(config);
+  auto engine = tairitsu::testing::concurrent_test_engine();
   ASSERT_TRUE(engine) << engine.error();
   auto image = Image::from_wat(R"(
     (component

@@ -161,28 +161,62 @@ TEST(TypedFastPath, LimitsApply) {
   EXPECT_NE(r.error().message().find("fuel limit of 100000 units exhausted"), std::string::npos) << r.error();
 }
 
-TEST(TypedFastPath, ByteListsAndStringsCrossInOnePiece) {
-  auto image = Image::from_file(fixture_path("bench_guest.wasm"));
-  ASSERT_TRUE(image) << image.error();
-  auto built = ContainerBuilder(*image)
-                   .define<int32_t(int32_t)>("tairitsu:bench/host@0.1.0#bounce", [](int32_t x) { return x + 1; })
-                   .build();
-  ASSERT_TRUE(built) << built.error();
-  auto echo_bytes = built->func<std::vector<uint8_t>(std::vector<uint8_t>)>("echo-bytes");
+// The bench guest's byte, string and scalar echoes, typed and through Values
+// (its import `bounce` answers x + 1).
+void expect_bench_exports_answer(Container &built) {
+  auto echo_bytes = built.func<std::vector<uint8_t>(std::vector<uint8_t>)>("echo-bytes");
   ASSERT_TRUE(echo_bytes);
   std::vector<uint8_t> bytes(65536);
   for (std::size_t i = 0; i < bytes.size(); ++i) bytes[i] = static_cast<uint8_t>(i * 7);
   EXPECT_EQ(*(*echo_bytes)(bytes), bytes);
   EXPECT_EQ(*(*echo_bytes)({}), std::vector<uint8_t>{});
-  auto echo = built->func<std::string(std::string)>("echo");
+  auto echo = built.func<std::string(std::string)>("echo");
   ASSERT_TRUE(echo);
   EXPECT_EQ(*(*echo)(std::string("caf\xc3\xa9")), "caf\xc3\xa9");
   EXPECT_EQ(*(*echo)(std::string()), "");
-  auto round_trip = built->func<int32_t(int32_t)>("round-trip");
+  auto round_trip = built.func<int32_t(int32_t)>("round-trip");
   ASSERT_TRUE(round_trip);
   EXPECT_EQ(*(*round_trip)(20), 42);
   // The same exports through Values agree.
-  EXPECT_EQ(built->call("round-trip", {Value::s32(20)})->as_s32(), 42);
+  EXPECT_EQ(built.call("round-trip", {Value::s32(20)})->as_s32(), 42);
+}
+
+// The bench guest on `engine`, its import `bounce` answering x + 1.
+Result<Container> bench_container(const Engine &engine) {
+  auto image = Image::from_file(fixture_path("bench_guest.wasm"), engine);
+  if (!image) return std::move(image).error();
+  return ContainerBuilder(*image)
+      .define<int32_t(int32_t)>("tairitsu:bench/host@0.1.0#bounce", [](int32_t x) { return x + 1; })
+      .build();
+}
+
+TEST(TypedFastPath, ByteListsAndStringsCrossInOnePiece) {
+  auto built = bench_container(Engine::shared());
+  ASSERT_TRUE(built) << built.error();
+  expect_bench_exports_answer(*built);
+}
+
+// A concurrent engine's calls run on a fiber, so typed calls of the fast
+// path's signatures take the other paths of the same bound export (raw
+// scalars; `Value`s for strings and byte lists) and give the same answers.
+TEST(TypedFastPath, AConcurrentEngineTakesTheOtherPathsAlike) {
+  auto engine = concurrent_test_engine();
+  ASSERT_TRUE(engine) << engine.error();
+  auto built = bench_container(*engine);
+  ASSERT_TRUE(built) << built.error();
+  expect_bench_exports_answer(*built);
+  auto echo = built->func<std::string(std::string_view)>("echo");
+  ASSERT_TRUE(echo);
+  auto bad = (*echo)("\xff");
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().code(), ErrorCode::InvalidInput);
+  EXPECT_NE(bad.error().message().find("not valid UTF-8"), std::string::npos) << bad.error();
+  auto add = built->func<int32_t(int32_t, int32_t)>("add");
+  ASSERT_TRUE(add);
+  EXPECT_EQ(*(*add)(40, 2), 42);
+  auto mix = built->func<uint64_t(uint8_t, bool, int64_t)>("mix");
+  ASSERT_TRUE(mix);
+  EXPECT_EQ(*(*mix)(1, true, 2), built->call("mix", {Value::u8(1), Value::boolean(true), Value::s64(2)})->as_u64());
 }
 
 TEST(TypedFastPath, HostFunctionsOfCommonSignaturesFailLikeTheOthers) {

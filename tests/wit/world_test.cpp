@@ -88,6 +88,16 @@ TEST(WitWorld, EveryDifferenceIsListed) {
       << required.error();
 }
 
+TEST(WitWorld, CompatibleVersionsConformAsLinkingAccepts) {
+  // The alltypes world at 0.1.3: linking would serve the image's 0.1.0
+  // imports with it, and a host looking for 0.1.3 exports takes 0.1.0's.
+  auto world = WitWorld::load(wit_data("patched"));
+  ASSERT_TRUE(world) << world.error();
+  EXPECT_EQ(world->name(), "tairitsu:alltypes/alltypes@0.1.3");
+  WorldCheck report = check_world(fixture_image("alltypes.wasm"), *world);
+  EXPECT_TRUE(report.conforms()) << report.to_string();
+}
+
 TEST(WitWorld, AMissingInterfaceIsOneDifference) {
   auto world = WitWorld::load(alltypes_wit());
   ASSERT_TRUE(world);

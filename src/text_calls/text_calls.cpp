@@ -1,0 +1,52 @@
+// Text calls: a container's exports called with arguments and results written
+// as text. They sit above the engine and combine what is below it: the
+// export's type from the image, the values layer's reader and printer, and
+// one call of the bound export.
+
+#include "tairitsu/container.hpp"
+#include "tairitsu/typed.hpp"
+
+namespace tairitsu {
+
+Result<std::string> Container::call_text(std::string_view export_name, std::string_view arguments, TextFormat format,
+                                         PrintOptions options) {
+  auto found = image().find_export(export_name);
+  if (!found) {
+    return std::move(found).error().with_context("calling '" + std::string(export_name) + "' in container '" + name() +
+                                                 "'");
+  }
+  const WorldItem &item = **found;
+  const FunctionType &type = *item.function;
+  TextLimits limits;
+  limits.resources = text_handles();
+  auto args = parse_arguments(arguments, type.params, format, limits);
+  if (!args) {
+    return std::move(args).error().with_context("arguments of '" + std::string(export_name) + "' (" + item.signature() +
+                                                ")");
+  }
+  auto bound = detail::bind_export(*this, item.name);
+  if (!bound) {
+    return std::move(bound).error();
+  }
+  // Read against the parameters' types, the arguments need no second check.
+  auto result = detail::call_parsed(**bound, *args);
+  if (!result) {
+    return std::move(result).error();
+  }
+  if (!type.result) {
+    return std::string();
+  }
+  options.resources = text_handles();
+  return print_value(*result, *type.result, format, options);
+}
+
+Result<std::string> Container::invoke(std::string_view call_expression, TextFormat format, PrintOptions options) {
+  auto call = split_call(call_expression, format);
+  if (!call) {
+    return std::move(call).error();
+  }
+  // Spaces in place of the name keep error positions those of the whole expression.
+  return call_text(call->function, std::string(call->arguments_at, ' ') + call->arguments, format, options);
+}
+
+}  // namespace tairitsu
