@@ -90,13 +90,21 @@ uint32_t tairitsu_fast_shape(const char *signature, size_t len);
 int32_t tairitsu_fast_check(const wasmtime_component_func_t *func, wasmtime_context_t *context,
                             uint32_t shape);
 
-/* Calls `func` (checked with tairitsu_fast_check) with `args` (string arguments valid UTF-8:
- * the caller checks); a scalar result goes to `result`, a string or list<u8>
- * result to `owned`. NULL on success. */
+/* Where a list<u8> result goes: `put(env, data, len)` copies it, straight
+ * from the guest's memory, into the caller's buffer. */
+typedef struct tairitsu_byte_sink {
+  void *env;
+  void (*put)(void *env, const uint8_t *data, size_t len);
+} tairitsu_byte_sink;
+
+/* Calls `func` (checked with tairitsu_fast_check) with `args` (string
+ * arguments valid UTF-8: the caller checks); a scalar result goes to
+ * `result`, a string result to `owned`, a list<u8> result to `sink`. NULL on
+ * success. */
 wasmtime_error_t *tairitsu_fast_call(const wasmtime_component_func_t *func,
                                      wasmtime_context_t *context, uint32_t shape,
                                      const tairitsu_flat *args, tairitsu_flat *result,
-                                     tairitsu_bytes *owned);
+                                     tairitsu_bytes *owned, const tairitsu_byte_sink *sink);
 
 /* A host function of a fast shape: arguments in `args`; a scalar result in
  * `result`, a string or list<u8> result as `result->slice`, which must stay

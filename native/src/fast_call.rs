@@ -9,9 +9,11 @@
 //! the function's WIT signature, and checks it against the function's type
 //! once (`tairitsu_fast_check`); calls then skip that check.
 
+use std::cell::Cell;
 use std::ffi::c_void;
 
-use wasmtime::component::{Func, LinkerInstance, TypedFunc};
+use wasmtime::component::__internal::{CanonicalAbiInfo, InstanceType, InterfaceType, LiftContext};
+use wasmtime::component::{ComponentType, Func, Lift, LinkerInstance, TypedFunc};
 use wasmtime::StoreContextMut;
 use wasmtime_c_api::{
     wasmtime_component_linker_instance_t, wasmtime_error_t, WasmtimeStoreContextMut, WasmtimeStoreData,
@@ -73,7 +75,64 @@ shapes! {
     StringToString = 7 "func(string) -> string": (&str) -> (String);
     StringToUnit = 8 "func(string)": (&str) -> ();
     UnitToString = 9 "func() -> string": () -> (String);
-    BytesToBytes = 10 "func(list<u8>) -> list<u8>": (&[u8]) -> (Vec<u8>);
+    BytesToBytes = 10 "func(list<u8>) -> list<u8>": (&[u8]) -> (SinkBytes);
+}
+
+/// Where a `list<u8>` result goes: `put(env, data, len)` copies it into the
+/// caller's buffer, straight from the guest's memory.
+#[repr(C)]
+pub struct TairitsuByteSink {
+    env: *mut c_void,
+    put: extern "C" fn(env: *mut c_void, data: *const u8, len: usize),
+}
+
+thread_local! {
+    /// The sink of the fast call in progress on this thread (calls nest when
+    /// a host function calls into another container).
+    static SINK: Cell<*const TairitsuByteSink> = const { Cell::new(std::ptr::null()) };
+}
+
+/// A `list<u8>` result, lifted by copying it from the guest's memory into
+/// the sink of the call in progress: one copy, where lifting a `Vec<u8>`
+/// and copying that to C++ would make two and an allocation.
+pub struct SinkBytes;
+
+unsafe impl ComponentType for SinkBytes {
+    type Lower = <[u8] as ComponentType>::Lower;
+    const ABI: CanonicalAbiInfo = <[u8] as ComponentType>::ABI;
+
+    fn typecheck(ty: &InterfaceType, types: &InstanceType<'_>) -> wasmtime::Result<()> {
+        <[u8] as ComponentType>::typecheck(ty, types)
+    }
+}
+
+unsafe impl Lift for SinkBytes {
+    fn linear_lift_from_flat(cx: &mut LiftContext<'_>, _ty: InterfaceType, src: &Self::Lower) -> wasmtime::Result<Self> {
+        SinkBytes::put(cx, src[0].get_u32(), src[1].get_u32())
+    }
+
+    fn linear_lift_from_memory(cx: &mut LiftContext<'_>, _ty: InterfaceType, bytes: &[u8]) -> wasmtime::Result<Self> {
+        let word = |at: usize| u32::from_le_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]]);
+        SinkBytes::put(cx, word(0), word(4))
+    }
+}
+
+impl SinkBytes {
+    fn put(cx: &mut LiftContext<'_>, ptr: u32, len: u32) -> wasmtime::Result<Self> {
+        let (ptr, len) = (ptr as usize, len as usize);
+        let memory = cx.memory();
+        let Some(data) = ptr.checked_add(len).and_then(|end| memory.get(ptr..end)) else {
+            wasmtime::bail!("list pointer/length out of bounds of memory");
+        };
+        cx.consume_fuel_array(len, 1)?;
+        let sink = SINK.with(Cell::get);
+        if sink.is_null() {
+            wasmtime::bail!("a byte-list result has nowhere to go");
+        }
+        // Safe: the sink outlives the call it was set for.
+        unsafe { ((*sink).put)((*sink).env, data.as_ptr(), len) };
+        Ok(SinkBytes)
+    }
 }
 
 unsafe fn text<'a>(slice: TairitsuSlice) -> wasmtime::Result<&'a str> {
@@ -102,6 +161,7 @@ unsafe fn call(
     args: *const TairitsuFlat,
     result: *mut TairitsuFlat,
     owned: *mut TairitsuBytes,
+    sink: *const TairitsuByteSink,
 ) -> wasmtime::Result<()> {
     // Safe because `tairitsu_fast_check` has checked this shape against the function.
     macro_rules! typed {
@@ -136,7 +196,10 @@ unsafe fn call(
         }
         Shape::BytesToBytes => {
             let b = bytes(slice(0));
-            *owned = TairitsuBytes::from_vec(typed!((&[u8],), (Vec<u8>,)).call(&mut store, (b,))?.0);
+            let previous = SINK.with(|s| s.replace(sink));
+            let called = typed!((&[u8],), (SinkBytes,)).call(&mut store, (b,));
+            SINK.with(|s| s.set(previous));
+            called?;
         }
     }
     Ok(())
@@ -163,8 +226,9 @@ pub extern "C" fn tairitsu_fast_check(func: &Func, store: WasmtimeStoreContextMu
 }
 
 /// Calls `func` through the fast path of `shape` (checked with
-/// `tairitsu_fast_check`): arguments in `args` (string arguments valid UTF-8), a scalar result in `result`, a
-/// string or byte result in `owned` (free it with `tairitsu_bytes_free`).
+/// `tairitsu_fast_check`): arguments in `args` (string arguments valid
+/// UTF-8), a scalar result in `result`, a string result in `owned` (free it
+/// with `tairitsu_bytes_free`), a byte-list result given to `sink`.
 #[no_mangle]
 pub unsafe extern "C" fn tairitsu_fast_call(
     func: &Func,
@@ -173,11 +237,12 @@ pub unsafe extern "C" fn tairitsu_fast_call(
     args: *const TairitsuFlat,
     result: *mut TairitsuFlat,
     owned: *mut TairitsuBytes,
+    sink: *const TairitsuByteSink,
 ) -> Option<Box<wasmtime_error_t>> {
     let Some(shape) = Shape::from_code(shape) else {
         return Some(Box::new(wasmtime_error_t::from(wasmtime::Error::msg("unknown fast-call shape"))));
     };
-    match call(shape, *func, store, args, result, owned) {
+    match call(shape, *func, store, args, result, owned, sink) {
         Ok(()) => None,
         Err(e) => Some(Box::new(wasmtime_error_t::from(e))),
     }

@@ -250,16 +250,19 @@ Result<void> BoundExport::call_fast(const wasmtime_component_func_t &func, std::
                                     FlatResult &result) {
   tairitsu_bytes owned{nullptr, 0};
   tairitsu_flat out{};
+  // A byte list goes straight from the guest's memory into the result (or nowhere).
+  tairitsu_byte_sink sink{result.bytes, [](void *env, const uint8_t *data, std::size_t len) {
+                            if (env) static_cast<std::vector<uint8_t> *>(env)->assign(data, data + len);
+                          }};
   auto called = core_->enter(
       [&] {
         return tairitsu_fast_call(&func, core_->context(), shape_, reinterpret_cast<const tairitsu_flat *>(args.data()),
-                                  &out, &owned);
+                                  &out, &owned, &sink);
       },
       [&] { return what(); });
   result.bits = out.bits;
-  if (called && owned.data) {
-    if (result.text) result.text->assign(reinterpret_cast<const char *>(owned.data), owned.len);
-    if (result.bytes) result.bytes->assign(owned.data, owned.data + owned.len);
+  if (called && owned.data && result.text) {
+    result.text->assign(reinterpret_cast<const char *>(owned.data), owned.len);
   }
   tairitsu_bytes_free(&owned);
   return called;

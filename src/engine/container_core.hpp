@@ -23,6 +23,12 @@ namespace tairitsu::detail {
 /// is added to it. Members beyond the names belong to one kind each.
 struct HostDefinition {
   enum class Kind { Function, Resource, Module, ForeignResource, Instance };
+  HostDefinition(Kind kind, std::string full_name, std::string interface_name, std::string item_name)
+      : kind(kind),
+        full_name(std::move(full_name)),
+        interface_name(std::move(interface_name)),
+        item_name(std::move(item_name)) {}
+
   Kind kind;
   std::string full_name;       // as given: "f" or "pkg:ns/iface@v#f"; an instance's name
   std::string interface_name;  // empty at the root; an instance: its name
@@ -115,6 +121,9 @@ struct PreparedLinker {
   bool needs_engine_stubs = false;
   CPtr<tairitsu_instance_pre, tairitsu_instance_pre_delete> pre;  // null with a guest initializer
 };
+
+/// A number for a new host resource type, unique in the process.
+uint32_t new_resource_type_id();
 
 /// Links a spec: WASI when asked, the host's definitions, stubs, and (unless
 /// the spec has a guest initializer, which may add to the linker) the

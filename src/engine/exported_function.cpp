@@ -66,7 +66,10 @@ uint32_t fast_shape_of(const FunctionType &type) {
 
 ExportedFunction ExportedFunction::of(const WorldItem &item, ExportIndexPtr index, std::size_t ordinal) {
   const FunctionType &type = *item.function;
-  ExportedFunction out{&item, std::move(index), ordinal};
+  ExportedFunction out;
+  out.item = &item;
+  out.index = std::move(index);
+  out.ordinal = ordinal;
   out.carries_async_values = type.contains_async_value();
   out.scalar_params = std::all_of(type.params.begin(), type.params.end(),
                                   [](const Param &p) { return p.type.kind() <= TypeKind::F64; });

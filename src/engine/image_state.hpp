@@ -24,7 +24,7 @@ struct ScalarSignature {
 /// An exported function as calls use it: facts about its signature that
 /// every call would otherwise work out again (engine/exported_function.cpp).
 struct ExportedFunction {
-  const WorldItem *item;
+  const WorldItem *item = nullptr;
   ExportIndexPtr index;     ///< valid for every instance of the component
   std::size_t ordinal = 0;  ///< its place among the image's exported functions
   bool carries_async_values = false;
@@ -41,7 +41,7 @@ uint32_t fast_shape_of(const FunctionType &type);
 
 /// An imported item: a root function or a member of an imported interface.
 struct ImportedItem {
-  const WorldItem *item;
+  const WorldItem *item = nullptr;
 };
 
 /// An image's world as linking and calls see it, reflected from the component.
