@@ -88,8 +88,10 @@ struct WorldCheckOptions {
 
 /// Compares a component's imports and exports with `world`: every import
 /// must be provided by the world with the same type, and every export of the
-/// world must be exported with the same type. Interfaces match by full name,
-/// version included; an interface missing as a whole is one difference.
+/// world must be exported with the same type. Items match as linking
+/// matches them: the same name, in interfaces of the same name whose versions
+/// are equal or semver-compatible (0.1.0 and 0.1.3; 1.0.0 and 1.4.0); an
+/// interface missing as a whole is one difference.
 WorldCheck check_world(std::span<const WorldItem> imports, std::span<const WorldItem> exports, const WitWorld &world,
                        WorldCheckOptions options = {});
 
