@@ -104,6 +104,22 @@ TEST(Image, PrecompiledArtifactRoundTrips) {
   for (int i = 0; i < 4; ++i) readers.emplace_back([&, i] { digests[i] = Image(*anonymous).digest(); });
   for (auto &t : readers) t.join();
   for (const auto &d : digests) EXPECT_EQ(d, "sha256:" + detail::sha256_hex(*artifact));
+  // Its world is reflected when first used, once, whichever thread comes first.
+  std::vector<std::thread> callers;
+  std::vector<int32_t> sums(4);
+  std::vector<std::size_t> exports(4);
+  for (int i = 0; i < 4; ++i) {
+    callers.emplace_back([&, i] {
+      exports[i] = anonymous->exports().size();
+      auto c = ContainerBuilder(*anonymous).build();
+      if (auto r = c ? c->call("add", {Value::s32(i), Value::s32(1)}) : Result<Value>(c.error())) sums[i] = r->as_s32();
+    });
+  }
+  for (auto &t : callers) t.join();
+  for (int i = 0; i < 4; ++i) {
+    EXPECT_EQ(sums[i], i + 1);
+    EXPECT_EQ(exports[i], image.exports().size());
+  }
 }
 
 TEST(Image, PrecompiledArtifactFromAnotherConfigurationIsRefused) {
