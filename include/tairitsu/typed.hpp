@@ -84,6 +84,8 @@ class BoundExport;
 /// The export `full_name` of `container`, bound for calls; the container
 /// keeps it as long as it lives. `NotFound` if it exports no such function.
 Result<BoundExport *> bind_export(Container &container, std::string_view full_name);
+/// The export a bound export calls (its name, signature and type).
+const WorldItem &export_item(const BoundExport &bound);
 /// Calls a bound export with flat arguments, one per parameter.
 Result<void> call_flat(BoundExport &bound, std::span<const Flat> args, FlatResult &result);
 /// Calls a bound export with `Value`s (checked against its type first).

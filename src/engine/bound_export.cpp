@@ -323,6 +323,8 @@ Result<BoundExport *> bind_export(Container &container, std::string_view full_na
   return container.core().bind(full_name);
 }
 
+const WorldItem &export_item(const BoundExport &bound) { return *bound.function().item; }
+
 Result<void> call_flat(BoundExport &bound, std::span<const Flat> args, FlatResult &result) {
   return bound.call_flat(args, result);
 }

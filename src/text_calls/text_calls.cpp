@@ -10,12 +10,12 @@ namespace tairitsu {
 
 Result<std::string> Container::call_text(std::string_view export_name, std::string_view arguments, TextFormat format,
                                          PrintOptions options) {
-  auto found = image().find_export(export_name);
-  if (!found) {
-    return std::move(found).error().with_context("calling '" + std::string(export_name) + "' in container '" + name() +
-                                                 "'");
+  // The name is resolved once: bare names too, with the same errors as `call`.
+  auto bound = detail::bind_export(*this, export_name);
+  if (!bound) {
+    return std::move(bound).error();
   }
-  const WorldItem &item = **found;
+  const WorldItem &item = detail::export_item(**bound);
   const FunctionType &type = *item.function;
   TextLimits limits;
   limits.resources = text_handles();
@@ -23,10 +23,6 @@ Result<std::string> Container::call_text(std::string_view export_name, std::stri
   if (!args) {
     return std::move(args).error().with_context("arguments of '" + std::string(export_name) + "' (" + item.signature() +
                                                 ")");
-  }
-  auto bound = detail::bind_export(*this, item.name);
-  if (!bound) {
-    return std::move(bound).error();
   }
   // Read against the parameters' types, the arguments need no second check.
   auto result = detail::call_parsed(**bound, *args);
