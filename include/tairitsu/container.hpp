@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <future>
 #include <map>
 #include <memory>
 #include <optional>
@@ -29,7 +30,9 @@
 
 #include "tairitsu/core_module.hpp"
 #include "tairitsu/error.hpp"
+#include "tairitsu/executor.hpp"
 #include "tairitsu/image.hpp"
+#include "tairitsu/stream.hpp"
 #include "tairitsu/text.hpp"
 #include "tairitsu/value.hpp"
 
@@ -127,6 +130,20 @@ class HostContext {
   /// The container's table of handles named in text ("handle-7").
   ResourceTable *text_handles() const;
 
+  /// A new `wasi:io` input-stream the guest reads and the host feeds through
+  /// the writer, buffering up to `capacity` bytes (tairitsu/stream.hpp).
+  Result<HostInputStream> input_stream(std::size_t capacity = kDefaultStreamCapacity);
+  /// A new `wasi:io` output-stream the guest writes and the host drains.
+  Result<HostOutputStream> output_stream(std::size_t capacity = kDefaultStreamCapacity);
+  /// Writes all of `bytes` to an output-stream the guest passed in (its
+  /// stdout, or one it got elsewhere; owned or borrowed) and flushes it,
+  /// waiting as the call's deadline allows. `InvalidState` when the stream
+  /// is closed, `Io` when its last operation failed.
+  Result<void> write_stream(const Value &output_stream, std::span<const std::byte> bytes);
+  /// Reads up to `out.size()` bytes from an input-stream the guest passed
+  /// in, waiting for at least one; 0 at the end of the stream.
+  Result<std::size_t> read_stream(const Value &input_stream, std::span<std::byte> out);
+
   HostContext(detail::ContainerCore &core, void *store_context, std::string_view function_name,
               const FunctionType *function_type = nullptr)
       : core_(core), store_context_(store_context), function_name_(function_name), function_type_(function_type) {}
@@ -145,6 +162,43 @@ class HostContext {
 /// conventionally `Value::unit()`, for functions without one). An error
 /// makes the guest trap with its message.
 using HostFunction = std::function<Result<Value>(HostContext &, std::span<const Value>)>;
+
+namespace detail {
+struct CompletionState;
+}  // namespace detail
+
+/// The answer of an async host function (`define_async_function`), given
+/// later from any thread. Move-only; finish it once. Dropping it unfinished
+/// fails the call (the guest traps), so that no guest waits forever.
+class Completion {
+ public:
+  explicit Completion(std::shared_ptr<detail::CompletionState> state);
+  Completion(Completion &&) noexcept;
+  Completion &operator=(Completion &&) noexcept;
+  Completion(const Completion &) = delete;
+  Completion &operator=(const Completion &) = delete;
+  ~Completion();
+
+  /// Finishes the call with its result (`Value::unit()` for a function
+  /// without one), or with an error, which traps the guest with its message.
+  /// `InvalidState` when it was finished before, or when the call is gone
+  /// (its container stopped or failed, or its deadline passed): the answer
+  /// is dropped. `TypeMismatch` when the result does not fit the import's
+  /// type: the guest traps, with both types named.
+  Result<void> complete(Result<Value> result);
+  /// Whether the guest still waits for the answer.
+  bool pending() const;
+
+ private:
+  std::shared_ptr<detail::CompletionState> state_;
+};
+
+/// An async host function: it receives the arguments and the completion to
+/// finish later; it returns at once. While it has not answered, the guest's
+/// call is suspended and the thread that drives the call waits without
+/// spinning. Borrowed handles among the arguments are valid only until the
+/// function returns.
+using AsyncHostFunction = std::function<void(HostContext &, std::span<const Value>, Completion)>;
 
 /// A host function that speaks text: it receives the arguments as an argument
 /// list in the chosen format ("(1, \"a\")" in WAVE) and returns the result as
@@ -218,6 +272,11 @@ class ContainerBuilder {
   template <typename Sig, typename F>
   ContainerBuilder &define(std::string full_name, F function);
 
+  /// Serves an import with an async host function, which answers through
+  /// its `Completion` when it likes, from any thread. A container with one
+  /// runs every call on a fiber (as a component-model-async engine does).
+  ContainerBuilder &define_async_function(std::string full_name, AsyncHostFunction function);
+
   ContainerBuilder &define_text_function(std::string full_name, TextHostFunction function,
                                          TextFormat format = TextFormat::Wave);
   /// Declares a host resource ("pkg:ns/iface@1.0.0#session"); its constructor and
@@ -242,6 +301,12 @@ class ContainerBuilder {
   ContainerBuilder &guest_initializer(GuestInitializer initializer);
 
   ContainerBuilder &limits(Limits limits);
+  /// Runs every call on a fiber, so that the guest can be suspended while it
+  /// waits (for a host stream in `wasi:io`, or for an async host function):
+  /// a call started with `call_async` then leaves the executor's thread to
+  /// other calls meanwhile. Calls cost a little more (no fast path). On by
+  /// itself with async host functions or a concurrent engine.
+  ContainerBuilder &suspendable(bool enabled = true);
 
   /// Links and instantiates. Fails with `LinkError` listing every missing import
   /// with its type, `Unsupported` for a host function whose type carries a
@@ -272,6 +337,19 @@ class Container {
   /// `InvalidState` (failed or stopped), `Trap`, `LimitExceeded`.
   Result<Value> call(std::string_view export_name, std::span<const Value> args = {});
   Result<Value> call(std::string_view export_name, std::initializer_list<Value> args);
+
+  /// Starts a call and returns at once; the result comes through the future.
+  /// The call runs on `executor`'s threads, and holds none of them while its
+  /// guest waits for an async host function. Until the result is ready the
+  /// container must not be used, except to `stop()` it (or destroy it), which
+  /// cancels the call: the result is then `InvalidState`. Errors as `call`,
+  /// and `InvalidState` when a call is in flight already.
+  std::future<Result<Value>> call_async(std::string_view export_name, std::vector<Value> args = {},
+                                        Executor executor = Executor::shared());
+  /// The same, handing the result to `done` (on an executor thread, or on
+  /// the thread that stops the container) instead of a future.
+  void call_async(std::string_view export_name, std::vector<Value> args, std::function<void(Result<Value>)> done,
+                  Executor executor = Executor::shared());
 
   /// Calls an export with arguments written as text: `call_text("add", "(1, 2)")`.
   /// Returns the result as text in the same format ("3"; "" for functions without
@@ -313,6 +391,13 @@ class Container {
   /// The container's table of handles named in text calls ("handle-7"); a
   /// fresh instance starts with none.
   ResourceTable *text_handles();
+
+  /// A new `wasi:io` input-stream in this container's store, for the host to
+  /// feed and the guest to read: pass `stream` to an export, keep `writer`
+  /// (tairitsu/stream.hpp). `InvalidState` when the container has no instance.
+  Result<HostInputStream> input_stream(std::size_t capacity = kDefaultStreamCapacity);
+  /// A new `wasi:io` output-stream for the guest to write and the host to drain.
+  Result<HostOutputStream> output_stream(std::size_t capacity = kDefaultStreamCapacity);
 
   /// Captured output (with `StdioMode::Capture`), accumulated since the container was built.
   std::string stdout_text() const;

@@ -2,8 +2,10 @@
 //! (tests/fixtures/bench_guest) and the same engine configuration as
 //! Tairitsu's default engine, driven through the `wasmtime` 48 crate directly.
 //!
-//! Usage: wasmtime_baseline GUEST.wasm
-//! Prints one `name<TAB>value<TAB>unit` line per figure.
+//! Usage: wasmtime_baseline GUEST.wasm [STREAM_ECHO.wasm]
+//! Prints one `name<TAB>value<TAB>unit` line per figure. With the second
+//! guest (tests/fixtures/streams/echo.c), also the time to move 64 MiB
+//! through it with `wasmtime-wasi`'s memory pipes.
 
 use std::hint::black_box;
 use std::sync::Barrier;
@@ -346,6 +348,75 @@ fn threads(
     rates.into_iter().sum()
 }
 
+/// The stream guest's store: WASI's context and resource table.
+struct StreamHost {
+    table: wasmtime::component::ResourceTable,
+    wasi: wasmtime_wasi::WasiCtx,
+}
+
+impl wasmtime_wasi::WasiView for StreamHost {
+    fn ctx(&mut self) -> wasmtime_wasi::WasiCtxView<'_> {
+        wasmtime_wasi::WasiCtxView { ctx: &mut self.wasi, table: &mut self.table }
+    }
+}
+
+const STREAM_BYTES: usize = 64 << 20;
+
+/// The byte the stream tests and benchmarks send at position `i`.
+fn pattern(i: usize) -> u8 {
+    (i.wrapping_mul(131) + (i >> 8) + (i >> 19)) as u8
+}
+
+/// Nanoseconds to move 64 MiB through the echo guest's `transform`, from a
+/// `MemoryInputPipe` into a `MemoryOutputPipe` (median of 5 runs; the time of
+/// the call and of taking the output, not of instantiating or checking).
+fn stream_echo(path: &str) -> anyhow::Result<f64> {
+    use wasmtime::component::Resource;
+    use wasmtime_wasi::p2::pipe::{MemoryInputPipe, MemoryOutputPipe};
+    use wasmtime_wasi_io::streams::{DynInputStream, DynOutputStream};
+
+    let engine = engine(None)?;
+    let component = Component::from_file(&engine, path).ctx("compiling the stream guest")?;
+    let mut linker = Linker::<StreamHost>::new(&engine);
+    wasmtime_wasi::p2::add_to_linker_sync(&mut linker).ctx("linking WASI")?;
+    linker.define_unknown_imports_as_traps(&component).ctx("stubbing the host interface")?;
+    let data: Vec<u8> = (0..STREAM_BYTES).map(pattern).collect();
+    let data = bytes::Bytes::from(data);
+    let mut samples = Vec::new();
+    for _ in 0..5 {
+        let host = StreamHost {
+            table: wasmtime::component::ResourceTable::new(),
+            wasi: wasmtime_wasi::WasiCtx::builder().build(),
+        };
+        let mut store = Store::new(&engine, host);
+        store.set_fuel(u64::MAX / 2).ctx("fuel")?;
+        store.set_epoch_deadline(u64::MAX / 2);
+        let instance = linker.instantiate(&mut store, &component).ctx("instantiating")?;
+        type Transform = (Resource<DynInputStream>, Resource<DynOutputStream>, u8);
+        let transform = instance
+            .get_typed_func::<Transform, (Result<u64, String>,)>(&mut store, "transform")
+            .ctx("finding transform")?;
+        let output = MemoryOutputPipe::new(STREAM_BYTES);
+        let start = Instant::now();
+        let input: DynInputStream = Box::new(MemoryInputPipe::new(data.clone()));
+        let input = store.data_mut().table.push(input).context("pushing the input")?;
+        let out: DynOutputStream = Box::new(output.clone());
+        let out = store.data_mut().table.push(out).context("pushing the output")?;
+        let (copied,) = transform.call(&mut store, (input, out, 0x5a)).ctx("transforming")?;
+        let contents = output.contents();
+        let elapsed = start.elapsed();
+        match copied {
+            Ok(n) if n as usize == STREAM_BYTES && contents.len() == STREAM_BYTES => {}
+            other => bail!("the stream guest moved {other:?} bytes, {} arrived", contents.len()),
+        }
+        if contents.iter().enumerate().any(|(i, b)| *b != pattern(i) ^ 0x5a) {
+            bail!("the stream guest's output differs from its input");
+        }
+        samples.push(elapsed.as_nanos() as f64);
+    }
+    Ok(median(&mut samples))
+}
+
 fn main() -> anyhow::Result<()> {
     let path = std::env::args()
         .nth(1)
@@ -410,6 +481,9 @@ fn main() -> anyhow::Result<()> {
     for n in [1, 2] {
         let rate = threads(n, &plain, &linker_plain, &component)?;
         print(&format!("threads/rust-{n}"), rate, "calls/s");
+    }
+    if let Some(echo) = std::env::args().nth(2) {
+        print("stream-echo-64m/rust-pipes", stream_echo(&echo)?, "ns");
     }
     Ok(())
 }

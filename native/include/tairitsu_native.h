@@ -64,6 +64,10 @@ int64_t tairitsu_call_deadline_exchange(int64_t deadline_ns);
 /* Links wasi:io/poll and wasi:io/streams again over the synchronous WASI the
  * linker has, with every blocking call bounded by the call deadline. */
 wasmtime_error_t *tairitsu_linker_bound_wasi_waits(wasmtime_component_linker_t *linker);
+/* The same for containers whose calls all run on a fiber: the blocking calls
+ * suspend the guest's fiber (leaving the thread to other calls) until they end
+ * or the call's deadline passes. */
+wasmtime_error_t *tairitsu_linker_fiber_wasi_waits(wasmtime_component_linker_t *linker);
 
 /* Fast calls: typed calls of common signatures through Wasmtime's TypedFunc,
  * without the C API's generic values (see native/src/fast_call.rs, the one
@@ -178,6 +182,127 @@ wasmtime_error_t *tairitsu_instance_pre_instantiate_async(const tairitsu_instanc
                                                           wasmtime_context_t *context,
                                                           wasmtime_component_instance_t *instance_out);
 void tairitsu_instance_pre_delete(tairitsu_instance_pre *pre);
+
+/* Byte streams between C++ and a guest (native/src/byte_channel.rs): a
+ * bounded in-memory channel whose one end is a wasi:io/streams resource in the
+ * store's WASI table and whose other end C++ holds. */
+typedef struct tairitsu_byte_channel tairitsu_byte_channel;
+typedef enum tairitsu_channel_status {
+  TAIRITSU_CHANNEL_OK = 0,         /* done (a read of 0 bytes: nothing yet, when not waiting) */
+  TAIRITSU_CHANNEL_CLOSED = 1,     /* the guest's side is gone or ended the stream */
+  TAIRITSU_CHANNEL_TIMED_OUT = 2,  /* the wait ran out first */
+  TAIRITSU_CHANNEL_ENDED = 3,      /* C++'s side already ended the stream */
+} tairitsu_channel_status;
+/* An input-stream the guest reads and C++ feeds, or an output-stream the guest
+ * writes and C++ drains; up to `capacity` bytes buffered. NULL on success with
+ * both outputs set (delete the resource with wasmtime_component_resource_any_delete,
+ * the channel with tairitsu_byte_channel_delete). */
+wasmtime_error_t *tairitsu_input_stream_new(wasmtime_context_t *context, size_t capacity,
+                                            tairitsu_byte_channel **channel_out,
+                                            wasmtime_component_resource_any_t **stream_out);
+wasmtime_error_t *tairitsu_output_stream_new(wasmtime_context_t *context, size_t capacity,
+                                             tairitsu_byte_channel **channel_out,
+                                             wasmtime_component_resource_any_t **stream_out);
+/* Timeouts: negative, no waiting; INT64_MAX, forever; otherwise nanoseconds.
+ * `written`/`read` count the bytes moved, whatever the status. A read at the
+ * end of the stream gives 0 bytes and TAIRITSU_CHANNEL_CLOSED. */
+tairitsu_channel_status tairitsu_byte_channel_write(const tairitsu_byte_channel *channel, const uint8_t *bytes,
+                                                    size_t len, int64_t timeout_ns, size_t *written);
+tairitsu_channel_status tairitsu_byte_channel_read(const tairitsu_byte_channel *channel, uint8_t *out,
+                                                   size_t len, int64_t timeout_ns, size_t *read);
+/* Ends C++'s side: a feeder ends the stream (the guest reads what is buffered,
+ * then `closed`, or `last-operation-failed` with `message` when not NULL); a
+ * drainer closes it (the guest's next write fails likewise). */
+void tairitsu_byte_channel_finish(const tairitsu_byte_channel *channel, const uint8_t *message,
+                                  size_t message_len);
+/* Bytes buffered now; `peer_gone` tells whether the guest's side has ended. */
+size_t tairitsu_byte_channel_buffered(const tairitsu_byte_channel *channel, bool *peer_gone);
+/* Releases C++'s end, ending its side unless it was ended already. */
+void tairitsu_byte_channel_delete(tairitsu_byte_channel *channel);
+
+/* wasi:io streams a guest made and handed to the host (native/src/guest_streams.rs).
+ * The WASI table index of a stream handle (an output-stream when `output`);
+ * an owned handle passes to the host. NULL on success. */
+wasmtime_error_t *tairitsu_wasi_stream_rep(wasmtime_context_t *context,
+                                           const wasmtime_component_resource_any_t *handle, bool output,
+                                           uint32_t *rep);
+/* Drops an owned stream handle the host holds, and the stream with it (its
+ * entry in WASI's table: the other end sees the end). NULL on success. */
+wasmtime_error_t *tairitsu_wasi_stream_drop(wasmtime_context_t *context,
+                                            const wasmtime_component_resource_any_t *handle, bool output);
+/* Writes all of `bytes` to output-stream `rep` and flushes, waiting as the call
+ * deadline allows; `closed` set when the stream is closed. NULL otherwise on success. */
+wasmtime_error_t *tairitsu_wasi_stream_write(wasmtime_context_t *context, uint32_t rep, const uint8_t *bytes,
+                                             size_t len, bool *closed);
+/* Reads up to `len` bytes from input-stream `rep`, waiting for at least one;
+ * at the end of the stream 0 bytes and `closed`. */
+wasmtime_error_t *tairitsu_wasi_stream_read(wasmtime_context_t *context, uint32_t rep, uint8_t *out, size_t len,
+                                            size_t *read, bool *closed);
+
+/* Work on a fiber, waited for with a waker that unparks the calling thread
+ * (native/src/fiber.rs): calls and instantiations of containers whose engine is
+ * concurrent or whose host functions are async. The wait ends early at the
+ * calling thread's call deadline (tairitsu_call_deadline_exchange). */
+wasmtime_error_t *tairitsu_func_call_on_fiber(const wasmtime_component_func_t *func, wasmtime_context_t *context,
+                                              const wasmtime_component_val_t *args, size_t nargs,
+                                              wasmtime_component_val_t *results, size_t nresults);
+wasmtime_error_t *tairitsu_linker_instantiate_on_fiber(const wasmtime_component_linker_t *linker,
+                                                       wasmtime_context_t *context,
+                                                       const wasmtime_component_t *component,
+                                                       wasmtime_component_instance_t *instance_out);
+
+/* Async host functions (native/src/async_host.rs): the callback gets the
+ * arguments and a completion (one reference, released with
+ * tairitsu_completion_release) and returns at once; the guest's call waits on
+ * its fiber until the completion is finished from any thread. A non-NULL
+ * error from the callback fails the call at once. */
+typedef struct tairitsu_completion tairitsu_completion;
+typedef wasmtime_error_t *(*tairitsu_async_host_callback)(void *env, wasmtime_context_t *context,
+                                                          const wasmtime_component_func_type_t *type,
+                                                          wasmtime_component_val_t *args, size_t nargs,
+                                                          size_t nresults, const tairitsu_completion *completion);
+wasmtime_error_t *tairitsu_linker_instance_add_async_func(wasmtime_component_linker_instance_t *instance,
+                                                          const char *name, size_t name_len,
+                                                          tairitsu_async_host_callback callback, void *env,
+                                                          void (*finalizer)(void *));
+typedef enum tairitsu_completion_status {
+  TAIRITSU_COMPLETION_DELIVERED = 0,         /* the call takes the answer */
+  TAIRITSU_COMPLETION_ALREADY_FINISHED = 1,  /* finished before: this answer is dropped */
+  TAIRITSU_COMPLETION_CALL_GONE = 2,         /* the call went away: this answer is dropped */
+} tairitsu_completion_status;
+/* Finishes the call with `results` or, when `error` is not NULL, with the
+ * error; both are taken over whatever the status. */
+tairitsu_completion_status tairitsu_completion_finish(const tairitsu_completion *completion,
+                                                      wasmtime_component_val_t *results, size_t nresults,
+                                                      wasmtime_error_t *error);
+/* Whether the call still waits for the completion. */
+bool tairitsu_completion_pending(const tairitsu_completion *completion);
+void tairitsu_completion_release(const tairitsu_completion *completion);
+
+/* The executor of calls started from C++ without waiting (native/src/executor.rs):
+ * worker threads, a queue of calls ready to go on, a timer for deadlines. */
+typedef struct tairitsu_executor tairitsu_executor;
+typedef struct tairitsu_call_task tairitsu_call_task;
+tairitsu_executor *tairitsu_executor_new(size_t threads);
+/* Joins the workers once no call is queued; calls still waiting are dropped. */
+void tairitsu_executor_delete(tairitsu_executor *executor);
+/* How a call reports back, once, on a worker thread (or in
+ * tairitsu_call_task_cancel): an error (taken over) or the results (valid
+ * during the callback). */
+typedef void (*tairitsu_call_done)(void *env, wasmtime_error_t *error, wasmtime_component_val_t *results,
+                                   size_t nresults);
+/* Starts a call of `func` in the store of `context`, which nothing else may use
+ * until `done` runs; `deadline_ns` as tairitsu_call_deadline_exchange takes it.
+ * Release the task with tairitsu_call_task_release. */
+const tairitsu_call_task *tairitsu_executor_call(const tairitsu_executor *executor,
+                                                 const wasmtime_component_func_t *func, wasmtime_context_t *context,
+                                                 const wasmtime_component_val_t *args, size_t nargs,
+                                                 size_t nresults, int64_t deadline_ns, tairitsu_call_done done,
+                                                 void *env);
+/* Cancels the call (its `done` reports it) once no worker polls it, and waits
+ * for that; nothing when it has ended. */
+void tairitsu_call_task_cancel(const tairitsu_call_task *task);
+void tairitsu_call_task_release(const tairitsu_call_task *task);
 
 #ifdef __cplusplus
 }

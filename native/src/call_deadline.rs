@@ -45,7 +45,7 @@ extern "C" {
 
 const CLOCK_MONOTONIC: i32 = 1;
 
-fn monotonic_ns() -> i64 {
+pub(crate) fn monotonic_ns() -> i64 {
     let mut t = Timespec { tv_sec: 0, tv_nsec: 0 };
     unsafe { clock_gettime(CLOCK_MONOTONIC, &mut t) };
     t.tv_sec.saturating_mul(1_000_000_000).saturating_add(t.tv_nsec)
@@ -59,12 +59,17 @@ pub extern "C" fn tairitsu_call_deadline_exchange(deadline_ns: i64) -> i64 {
     DEADLINE_NS.with(|d| d.replace(deadline_ns))
 }
 
+/// The calling thread's call deadline (`i64::MAX` for none).
+pub(crate) fn current_deadline_ns() -> i64 {
+    DEADLINE_NS.with(|d| d.get())
+}
+
 fn deadline_passed() -> wasmtime::Error {
     format_err!("the call's deadline passed while the guest waited in a WASI call")
 }
 
 /// Runs a WASI future to its end, or until the call's deadline.
-fn until_deadline<F: Future>(future: F) -> Result<F::Output> {
+pub(crate) fn until_deadline<F: Future>(future: F) -> Result<F::Output> {
     let deadline = DEADLINE_NS.with(|d| d.get());
     if deadline == i64::MAX {
         return Ok(in_tokio(future));

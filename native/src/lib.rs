@@ -5,11 +5,16 @@
 
 pub use wasmtime_c_api::*;
 
+mod async_host;
+mod byte_channel;
 mod call_deadline;
 mod componentize;
+mod executor;
 mod engine_config;
 mod fast_call;
 mod fiber;
+mod fiber_wasi_waits;
+mod guest_streams;
 mod instance_items;
 mod instance_pre;
 mod limits;

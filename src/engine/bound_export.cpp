@@ -229,6 +229,17 @@ Result<Value> BoundExport::call(std::span<const Value> args, bool checked) {
   return fn_->scalars->result ? value_of(*fn_->scalars->result, out.bits) : Value::unit();
 }
 
+Result<const wasmtime_component_func_t *> BoundExport::prepare(std::span<const Value> args) {
+  auto func = enterable();
+  if (!func) {
+    return func;
+  }
+  if (auto r = check_arguments(args); !r) {
+    return std::move(r).error();
+  }
+  return func;
+}
+
 Result<void> BoundExport::call_flat(std::span<const Flat> args, FlatResult &result) {
   auto func = enterable();
   if (!func) {

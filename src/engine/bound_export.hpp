@@ -30,6 +30,10 @@ class BoundExport {
   Result<Value> call(std::span<const Value> args, bool checked = false);
   /// A call with flat arguments, one per parameter (typed calls).
   Result<void> call_flat(std::span<const Flat> args, FlatResult &result);
+  /// The function to call with `args`, checked against the export's type,
+  /// when the container can be called: for calls made elsewhere
+  /// (engine/async_call.cpp).
+  Result<const wasmtime_component_func_t *> prepare(std::span<const Value> args);
 
  private:
   /// The export's function, when the container can be called.

@@ -99,6 +99,8 @@ struct EngineResourceSlot final : ResourceSlot {
   const std::shared_ptr<const StoreLink> store;
   bool dropped = false;              ///< no longer in the store's table
   std::optional<uint32_t> host_rep;  ///< a host resource's representation, once read
+  /// A `wasi:io` stream the host made: dropping it deletes the stream too.
+  enum class Stream { None, Input, Output } stream = Stream::None;
 };
 
 /// The engine's reference behind a handle, or null for a handle made elsewhere.

@@ -22,26 +22,19 @@ std::string_view to_string(ContainerState state) {
 
 namespace detail {
 
-void wait(wasmtime_call_future_t *future) {
-  while (!wasmtime_call_future_poll(future)) {}
-  wasmtime_call_future_delete(future);
-}
-
 wasmtime_error_t *ContainerCore::call(const wasmtime_component_func_t *func, const wasmtime_component_val_t *args,
                                       std::size_t nargs, wasmtime_component_val_t *results, std::size_t nresults) {
   if (!concurrent) {
     return wasmtime_component_func_call(func, context(), args, nargs, results, nresults);
   }
-  wasmtime_error_t *err = nullptr;
-  wait(wasmtime_component_func_call_async(func, context(), args, nargs, results, nresults, &err));
-  return err;
+  return tairitsu_func_call_on_fiber(func, context(), args, nargs, results, nresults);
 }
 
 Result<void> ContainerCore::instantiate() {
   const ContainerSpec &s = *spec;
   const ImageState &img = image();
   wasm_engine_t *engine = img.engine.state()->raw();
-  concurrent = img.engine.config().concurrent();
+  concurrent = s.runs_on_fiber();
 
   text_handles = ResourceTable();
   instance = {};
@@ -94,8 +87,7 @@ Result<void> ContainerCore::instantiate() {
     err = concurrent ? tairitsu_instance_pre_instantiate_async(prepared->pre.get(), context(), &instance)
                      : tairitsu_instance_pre_instantiate(prepared->pre.get(), context(), &instance);
   } else if (concurrent) {
-    wait(wasmtime_component_linker_instantiate_async(prepared->linker.get(), context(), img.component.get(), &instance,
-                                                     &err));
+    err = tairitsu_linker_instantiate_on_fiber(prepared->linker.get(), context(), img.component.get(), &instance);
   } else {
     err = wasmtime_component_linker_instantiate(prepared->linker.get(), context(), img.component.get(), &instance);
   }

@@ -110,6 +110,12 @@ ContainerBuilder &ContainerBuilder::define_function(std::string full_name, HostF
   replace_definition(*mutable_spec(), std::move(d));
   return *this;
 }
+ContainerBuilder &ContainerBuilder::define_async_function(std::string full_name, AsyncHostFunction function) {
+  auto d = definition(Kind::Function, std::move(full_name));
+  d.async_function = std::move(function);
+  replace_definition(*mutable_spec(), std::move(d));
+  return *this;
+}
 ContainerBuilder &ContainerBuilder::define_text_function(std::string full_name, TextHostFunction function,
                                                          TextFormat format) {
   std::string name = full_name;
@@ -199,6 +205,10 @@ ContainerBuilder &ContainerBuilder::guest_initializer(GuestInitializer initializ
 }
 ContainerBuilder &ContainerBuilder::limits(Limits limits) {
   mutable_spec()->limits = limits;
+  return *this;
+}
+ContainerBuilder &ContainerBuilder::suspendable(bool enabled) {
+  mutable_spec()->suspendable = enabled;
   return *this;
 }
 

@@ -4,6 +4,7 @@
 // (ContainerSpec, immutable once built) and the live state of a container
 // (ContainerCore: store, instance, lifecycle).
 
+#include <algorithm>
 #include <chrono>
 #include <mutex>
 #include <optional>
@@ -34,8 +35,9 @@ struct HostDefinition {
   std::string interface_name;  // empty at the root; an instance: its name
   std::string item_name;       // an instance: empty
 
-  HostFunction function;  // Function
-  TypedHostForm typed;    // Function, for define<Sig>: its signature, and its flat form if any
+  HostFunction function;             // Function
+  AsyncHostFunction async_function;  // Function, when it answers later (instead of `function`)
+  TypedHostForm typed;               // Function, for define<Sig>: its signature, and its flat form if any
 
   ResourceDestructor destructor;  // Resource
   uint32_t type_id = 0;           // Resource: the host resource type's number, unique in the process
@@ -73,6 +75,7 @@ struct ContainerSpec {
   /// name replaces an earlier one of the same kind.
   std::vector<HostDefinition> definitions;
   bool trap_unknown_imports = false;
+  bool suspendable = false;
   GuestInitializer initializer;
   Limits limits;
 
@@ -85,6 +88,14 @@ struct ContainerSpec {
   std::shared_ptr<PreparedSlot> prepared = std::make_shared<PreparedSlot>();
 
   explicit ContainerSpec(Image image) : image(std::move(image)) {}
+
+  /// Whether calls and instantiation run on a fiber: asked for, the engine
+  /// is concurrent, or some host function answers later.
+  bool runs_on_fiber() const {
+    return suspendable || image.engine().config().concurrent() ||
+           std::any_of(definitions.begin(), definitions.end(),
+                       [](const HostDefinition &d) { return static_cast<bool>(d.async_function); });
+  }
 };
 
 /// Captured output of one stream; written by WASI from the calling thread.
@@ -121,6 +132,10 @@ struct PreparedLinker {
   bool needs_engine_stubs = false;
   CPtr<tairitsu_instance_pre, tairitsu_instance_pre_delete> pre;  // null with a guest initializer
 };
+
+/// The completion of one call to an async host function, made by the link
+/// step's callback (engine/completion.cpp).
+Completion make_completion(const tairitsu_completion *completion, const HostBinding &binding, std::size_t nresults);
 
 /// A number for a new host resource type, unique in the process.
 uint32_t new_resource_type_id();
@@ -163,6 +178,8 @@ class CallDeadline {
 
 class BoundExport;  // engine/bound_export.hpp
 
+struct AsyncCall;  // engine/async_call.cpp
+
 struct ContainerCore {
   std::shared_ptr<const ContainerSpec> spec;
   std::string name;
@@ -179,7 +196,8 @@ struct ContainerCore {
   /// The export last bound: calls often repeat one, and this spares them the map lookup.
   BoundExport *last_bound = nullptr;
   ContainerState state = ContainerState::Created;
-  /// The engine has concurrency support: calls and instantiation run on a fiber.
+  /// Calls and instantiation run on a fiber: the engine has concurrency
+  /// support, or a host function answers later.
   bool concurrent = false;
   std::optional<Error> failure;
   /// Handles named in text calls ("handle-7"); a fresh instance starts with none.
@@ -200,8 +218,16 @@ struct ContainerCore {
   ~ContainerCore();
 
   wasmtime_context_t *context() const { return wasmtime_store_context(store.get()); }
-  /// Deletes the store, after telling the handles made in it.
+  /// The call started with `call_async` that has not reported yet
+  /// (engine/async_call.cpp); guarded by `in_flight_mutex`.
+  std::shared_ptr<AsyncCall> in_flight;
+  std::mutex in_flight_mutex;
+  /// Cancels the call in flight, if any, and waits until it lets go of the store.
+  void cancel_in_flight();
+
+  /// Deletes the store, after cancelling a call in flight and telling the handles made in it.
   void reset_store() {
+    cancel_in_flight();
     if (store_link) store_link->context = nullptr;
     store_link.reset();
     store.reset();
@@ -251,10 +277,6 @@ struct ContainerCore {
     return {};
   }
 };
-
-/// Polls a future of the store's own work until it is done, then deletes it.
-/// Host functions answer synchronously, so nothing else could wake it.
-void wait(wasmtime_call_future_t *future);
 
 /// `InvalidState` naming `what` when the container has failed or is stopped.
 Result<void> check_callable(const ContainerCore &core, std::string_view what);

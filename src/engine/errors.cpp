@@ -103,7 +103,9 @@ Result<void> EngineResourceSlot::drop() {
   if (!store || !store->context) {
     return Error(ErrorCode::InvalidInput, "the container that made this resource handle has stopped");
   }
-  if (wasmtime_error_t *err = store->drop(any)) {
+  if (wasmtime_error_t *err = stream == Stream::None
+                                  ? store->drop(any)
+                                  : tairitsu_wasi_stream_drop(store->context, any, stream == Stream::Output)) {
     return take_error(err, ErrorCode::Trap).with_context("dropping a resource");
   }
   dropped = true;

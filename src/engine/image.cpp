@@ -183,13 +183,11 @@ const ImageWorld &ImageState::world() const {
 }
 
 Result<Image> ImageState::make(const Engine &engine, ComponentPtr component, ImageSource source,
-                               std::vector<std::byte> bytes, std::string digest, std::size_t size,
-                               std::vector<std::byte> digest_source) {
+                               std::vector<std::byte> bytes, std::string digest, std::size_t size) {
   auto state = std::make_shared<ImageState>(engine);
   state->source = source;
   state->bytes = std::move(bytes);
   state->digest = std::move(digest);
-  state->digest_source = std::move(digest_source);
   state->size = size;
   state->component = std::move(component);
   return Image(std::move(state));
@@ -313,8 +311,7 @@ Result<Image> Image::from_precompiled(std::span<const std::byte> artifact, const
             engine.config().fingerprint() + "')");
   }
   return detail::ImageState::make(engine, detail::ComponentPtr(raw), ImageSource::Precompiled, {},
-                                  digest.value_or(std::string()), artifact.size(),
-                                  digest ? std::vector<std::byte>() : detail::to_vector(artifact));
+                                  digest.value_or(std::string()), artifact.size());
 }
 
 Result<std::vector<std::byte>> Image::precompile() const {
@@ -332,8 +329,18 @@ Result<std::vector<std::byte>> Image::precompile() const {
 const std::string &Image::digest() const {
   const detail::ImageState *s = state_.get();
   std::call_once(s->digest_once, [s] {
-    if (s->digest.empty()) s->digest = detail::sha256_digest(s->digest_source);
-    std::vector<std::byte>().swap(s->digest_source);
+    if (!s->digest.empty()) return;
+    // An artifact loaded without its component's digest: its own digest,
+    // from the image Wasmtime loaded, which it leaves as it was (Wasmtime 48
+    // refuses artifacts whose code needs relocating, and Tairitsu emits no
+    // debug sections): the same bytes, without a copy kept at every load.
+    wasm_byte_vec_t image;
+    if (wasmtime_error_t *err = wasmtime_component_serialize(s->component.get(), &image)) {
+      wasmtime_error_delete(err);
+      return;  // stays empty: the image has no digest to give
+    }
+    s->digest = detail::sha256_digest(std::as_bytes(std::span(image.data, image.size)));
+    wasm_byte_vec_delete(&image);
   });
   return s->digest;
 }

@@ -58,10 +58,10 @@ struct ImageState {
   Engine engine;
   ComponentPtr component;
   /// "sha256:<hex>"; for an artifact loaded without its component's digest,
-  /// the artifact's own, worked out from `digest_source` on first use (most
-  /// programs that load artifacts never ask, and hashing is most of the load).
+  /// the artifact's own, worked out on first use from the bytes Wasmtime
+  /// loaded (most programs that load artifacts never ask, and hashing, or
+  /// even keeping a copy to hash, is much of the load).
   mutable std::string digest;
-  mutable std::vector<std::byte> digest_source;
   mutable std::once_flag digest_once;
   ImageSource source = ImageSource::Component;
   std::vector<std::byte> bytes;
@@ -79,8 +79,7 @@ struct ImageState {
 
   /// Builds the state of a compiled component.
   static Result<Image> make(const Engine &engine, ComponentPtr component, ImageSource source,
-                            std::vector<std::byte> bytes, std::string digest, std::size_t size,
-                            std::vector<std::byte> digest_source = {});
+                            std::vector<std::byte> bytes, std::string digest, std::size_t size);
 };
 
 /// What bytes are, by their first bytes: the 8-byte preamble "\0asm" with

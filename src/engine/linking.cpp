@@ -71,39 +71,65 @@ std::vector<const WorldItem *> missing_imports(const ContainerSpec &spec) {
 
 namespace {
 
+// The guest's arguments to a host function as Values, or the error that
+// traps the guest.
+Result<std::vector<Value>> host_arguments(const wasmtime_component_val_t *args, std::size_t nargs,
+                                          const ContainerCore &core) {
+  std::vector<Value> values;
+  values.reserve(nargs);
+  for (std::size_t i = 0; i < nargs; ++i) {
+    auto v = value_from_capi(args[i], core.store_link);
+    if (!v) {
+      return std::move(v).error();
+    }
+    values.push_back(std::move(*v));
+  }
+  return values;
+}
+
+// Runs host code, turning an exception into an error that traps the guest.
+template <typename F>
+auto guarded(F &&f) -> decltype(f()) {
+  try {
+    return f();
+  } catch (const std::exception &e) {
+    return Error(ErrorCode::Trap, std::string("exception: ") + e.what());
+  } catch (...) {
+    return Error(ErrorCode::Trap, "unknown exception");
+  }
+}
+
+wasmtime_error_t *host_failure(const std::string &name, const std::string &message) {
+  std::string text = "host function '" + name + "' failed: " + message;
+  return wasmtime_error_new(text.c_str());
+}
+
+// Ends the borrows the guest lent a host function, as Wasmtime requires.
+wasmtime_error_t *release_all_borrows(const std::vector<Value> &values) {
+  for (const Value &arg : values) {
+    if (wasmtime_error_t *err = release_borrows(arg)) {
+      return err;
+    }
+  }
+  return nullptr;
+}
+
 wasmtime_error_t *host_function_callback(void *env, wasmtime_context_t *context, const wasmtime_component_func_type_t *,
                                          wasmtime_component_val_t *args, size_t nargs,
                                          wasmtime_component_val_t *results, size_t nresults) {
   auto *binding = static_cast<HostBinding *>(env);
   auto *core = static_cast<ContainerCore *>(wasmtime_context_get_data(context));
   const std::string &name = binding->def->full_name;
-  auto trap = [&](const std::string &message) {
-    std::string text = "host function '" + name + "' failed: " + message;
-    return wasmtime_error_new(text.c_str());
-  };
-  std::vector<Value> values;
-  values.reserve(nargs);
-  for (std::size_t i = 0; i < nargs; ++i) {
-    auto v = value_from_capi(args[i], core->store_link);
-    if (!v) {
-      return trap(v.error().message());
-    }
-    values.push_back(std::move(*v));
+  auto trap = [&](const std::string &message) { return host_failure(name, message); };
+  auto arguments = host_arguments(args, nargs, *core);
+  if (!arguments) {
+    return trap(arguments.error().message());
   }
+  std::vector<Value> &values = *arguments;
   HostContext host(*core, context, name, binding->type ? &*binding->type : nullptr);
-  Result<Value> result = [&]() -> Result<Value> {
-    try {
-      return binding->def->function(host, values);
-    } catch (const std::exception &e) {
-      return Error(ErrorCode::Trap, std::string("exception: ") + e.what());
-    } catch (...) {
-      return Error(ErrorCode::Trap, "unknown exception");
-    }
-  }();
-  for (const Value &arg : values) {
-    if (wasmtime_error_t *err = release_borrows(arg)) {
-      return err;
-    }
+  Result<Value> result = guarded([&]() -> Result<Value> { return binding->def->function(host, values); });
+  if (wasmtime_error_t *err = release_all_borrows(values)) {
+    return err;
   }
   if (!result) {
     return trap(result.error().message());
@@ -122,6 +148,28 @@ wasmtime_error_t *host_function_callback(void *env, wasmtime_context_t *context,
   }
   value_to_capi(*result, results[0]);
   return nullptr;
+}
+
+// An async host function: called with a completion it finishes later.
+wasmtime_error_t *async_host_callback(void *env, wasmtime_context_t *context, const wasmtime_component_func_type_t *,
+                                      wasmtime_component_val_t *args, size_t nargs, size_t nresults,
+                                      const tairitsu_completion *completion) {
+  auto *binding = static_cast<HostBinding *>(env);
+  auto *core = static_cast<ContainerCore *>(wasmtime_context_get_data(context));
+  Completion answer = make_completion(completion, *binding, nresults);
+  auto arguments = host_arguments(args, nargs, *core);
+  if (!arguments) {
+    return host_failure(binding->def->full_name, arguments.error().message());
+  }
+  HostContext host(*core, context, binding->def->full_name, binding->type ? &*binding->type : nullptr);
+  Result<void> started = guarded([&]() -> Result<void> {
+    binding->def->async_function(host, *arguments, std::move(answer));
+    return {};
+  });
+  if (wasmtime_error_t *err = release_all_borrows(*arguments)) {
+    return err;
+  }
+  return started ? nullptr : host_failure(binding->def->full_name, started.error().message());
 }
 
 // A typed host function whose signature does not fit the import: linked in
@@ -146,21 +194,11 @@ wasmtime_error_t *fast_host_callback(void *env, wasmtime_context_t *context, con
   // this returns; a nested host call on this thread finishes before then.
   thread_local std::string scratch;
   HostContext host(*core, context, binding->def->full_name, binding->type ? &*binding->type : nullptr);
-  Result<void> done = [&]() -> Result<void> {
-    try {
-      return binding->def->typed.flat(host, reinterpret_cast<const Flat *>(args), *reinterpret_cast<Flat *>(result),
-                                      scratch);
-    } catch (const std::exception &e) {
-      return Error(ErrorCode::Trap, std::string("exception: ") + e.what());
-    } catch (...) {
-      return Error(ErrorCode::Trap, "unknown exception");
-    }
-  }();
-  if (!done) {
-    std::string text = "host function '" + binding->def->full_name + "' failed: " + done.error().message();
-    return wasmtime_error_new(text.c_str());
-  }
-  return nullptr;
+  Result<void> done = guarded([&]() -> Result<void> {
+    return binding->def->typed.flat(host, reinterpret_cast<const Flat *>(args), *reinterpret_cast<Flat *>(result),
+                                    scratch);
+  });
+  return done ? nullptr : host_failure(binding->def->full_name, done.error().message());
 }
 
 wasmtime_error_t *resource_destructor_callback(void *env, wasmtime_context_t *context, uint32_t rep) {
@@ -319,12 +357,15 @@ Result<void> link_function(PreparedLinker &core, wasmtime_component_linker_insta
   }
   uint32_t shape = def->typed.flat && type ? fast_shape_of(*type) : 0;
   auto binding = std::make_unique<HostBinding>(HostBinding{def, std::move(type)});
-  auto defined =
-      check(shape ? tairitsu_linker_instance_add_fast_func(target, f.item_name.data(), f.item_name.size(), shape,
-                                                           fast_host_callback, binding.get())
-                  : wasmtime_component_linker_instance_add_func(target, f.item_name.data(), f.item_name.size(),
-                                                                host_function_callback, binding.get(), no_finalizer),
-            ErrorCode::LinkError, "defining function '" + f.full_name + "'");
+  const char *name = f.item_name.data();
+  std::size_t len = f.item_name.size();
+  wasmtime_error_t *err =
+      def->async_function
+          ? tairitsu_linker_instance_add_async_func(target, name, len, async_host_callback, binding.get(), no_finalizer)
+      : shape ? tairitsu_linker_instance_add_fast_func(target, name, len, shape, fast_host_callback, binding.get())
+              : wasmtime_component_linker_instance_add_func(target, name, len, host_function_callback, binding.get(),
+                                                            no_finalizer);
+  auto defined = check(err, ErrorCode::LinkError, "defining function '" + f.full_name + "'");
   core.bindings.push_back(std::move(binding));
   return defined;
 }
@@ -384,13 +425,13 @@ Result<std::shared_ptr<PreparedLinker>> prepare_linker(const ContainerSpec &spec
         !r) {
       return std::move(r).error();
     }
-    // With a deadline, the guest's waits in WASI end at it too.
-    if (s.limits.timeout) {
-      if (auto r = check(tairitsu_linker_bound_wasi_waits(prepared->linker.get()), ErrorCode::LinkError,
-                         "linking WASI's waits to the deadline");
-          !r) {
-        return std::move(r).error();
-      }
+    // A guest on a fiber suspends it while it waits in wasi:io; with a
+    // deadline, the guest's waits in WASI end at it too.
+    wasmtime_error_t *err = s.runs_on_fiber()  ? tairitsu_linker_fiber_wasi_waits(prepared->linker.get())
+                            : s.limits.timeout ? tairitsu_linker_bound_wasi_waits(prepared->linker.get())
+                                               : nullptr;
+    if (auto r = check(err, ErrorCode::LinkError, "linking WASI's waits"); !r) {
+      return std::move(r).error();
     }
   }
   if (s.trap_unknown_imports) {
