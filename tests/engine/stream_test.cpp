@@ -44,6 +44,27 @@ ContainerBuilder echo_builder() {
       });
 }
 
+// A fresh echo guest with its `read-all` export, and an input-stream of it.
+struct Echo {
+  Container container;
+  TypedFunc<ReadAll> read_all;
+  HostInputStream in;
+
+  static std::optional<Echo> make(ContainerBuilder builder = echo_builder()) {
+    auto container = builder.build();
+    if (!container) return failed(container.error());
+    auto read_all = container->func<ReadAll>("read-all");
+    if (!read_all) return failed(read_all.error());
+    auto in = container->input_stream();
+    if (!in) return failed(in.error());
+    return Echo{std::move(*container), std::move(*read_all), std::move(*in)};
+  }
+  static std::nullopt_t failed(const Error &e) {
+    ADD_FAILURE() << e;
+    return std::nullopt;
+  }
+};
+
 uint8_t pattern(uint64_t i) { return static_cast<uint8_t>(i * 131 + (i >> 8) + (i >> 19)); }
 
 TEST(Streams, SixtyFourMebibytesGoThroughTheGuestBothWaysAtOnce) {
@@ -105,25 +126,21 @@ TEST(Streams, SixtyFourMebibytesGoThroughTheGuestBothWaysAtOnce) {
 }
 
 TEST(Streams, TheGuestReadsWhatIsBufferedThenTheEndOrTheHostsFailure) {
-  auto container = echo_builder().build();
-  ASSERT_OK(container);
-  auto read_all = container->func<ReadAll>("read-all");
-  ASSERT_OK(read_all);
-
-  auto in = container->input_stream();
-  ASSERT_OK(in);
-  ASSERT_OK(in->writer.write("abc"));
-  in->writer.close();
-  auto all = (*read_all)(in->stream.borrow());
+  auto echo = Echo::make();
+  ASSERT_TRUE(echo);
+  auto &[container, read_all, in] = *echo;
+  ASSERT_OK(in.writer.write("abc"));
+  in.writer.close();
+  auto all = read_all(in.stream.borrow());
   ASSERT_OK(all);
   ASSERT_TRUE(all->is_ok()) << all->error();
   EXPECT_EQ(all->value(), (std::vector<uint8_t>{'a', 'b', 'c'}));
 
-  auto failing = container->input_stream();
+  auto failing = container.input_stream();
   ASSERT_OK(failing);
   ASSERT_OK(failing->writer.write("partial"));
   failing->writer.fail("the disk is on fire");
-  all = (*read_all)(failing->stream.borrow());
+  all = read_all(failing->stream.borrow());
   ASSERT_OK(all);
   ASSERT_FALSE(all->is_ok());
   EXPECT_NE(all->error().find("blocking-read"), std::string::npos) << all->error();
@@ -136,13 +153,10 @@ TEST(Streams, TheGuestReadsWhatIsBufferedThenTheEndOrTheHostsFailure) {
 }
 
 TEST(Streams, AGuestThatWaitsIsWokenByTheHostWithoutSpinning) {
-  auto container = echo_builder().build();
-  ASSERT_OK(container);
-  auto read_all = container->func<ReadAll>("read-all");
-  ASSERT_OK(read_all);
-  auto in = container->input_stream();
-  ASSERT_OK(in);
-  std::thread feeder([&writer = in->writer] {
+  auto echo = Echo::make();
+  ASSERT_TRUE(echo);
+  auto &[container, read_all, in] = *echo;
+  std::thread feeder([&writer = in.writer] {
     for (int i = 0; i < 4; ++i) {
       std::this_thread::sleep_for(20ms);
       ASSERT_OK(writer.write("tick"));
@@ -151,7 +165,7 @@ TEST(Streams, AGuestThatWaitsIsWokenByTheHostWithoutSpinning) {
   });
   std::clock_t cpu_before = std::clock();
   auto started = std::chrono::steady_clock::now();
-  auto all = (*read_all)(in->stream.borrow());
+  auto all = read_all(in.stream.borrow());
   auto waited = std::chrono::steady_clock::now() - started;
   double cpu_seconds = double(std::clock() - cpu_before) / CLOCKS_PER_SEC;
   feeder.join();
