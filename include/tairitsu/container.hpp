@@ -356,6 +356,10 @@ class Container {
   /// a result). Text errors are `InvalidInput` with the position; others as `call`.
   Result<std::string> call_text(std::string_view export_name, std::string_view arguments,
                                 TextFormat format = TextFormat::Wave, PrintOptions options = {});
+  /// `call_text` started on `executor`, as `call_async` starts `call`.
+  std::future<Result<std::string>> call_text_async(std::string_view export_name, std::string_view arguments,
+                                                   TextFormat format = TextFormat::Wave,
+                                                   Executor executor = Executor::shared());
   /// A typed handle to an export, its signature checked once against the
   /// component's type: `func<int32_t(int32_t, int32_t)>("add")`. `TypeMismatch`
   /// names both types (tairitsu/typed.hpp).

@@ -28,6 +28,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <future>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -93,6 +95,10 @@ Result<Value> call_values(BoundExport &bound, std::span<const Value> args);
 /// The same with values that `parse_arguments` read against the export's
 /// parameter types, which are therefore not checked again (text calls).
 Result<Value> call_parsed(BoundExport &bound, std::span<const Value> args);
+/// Starts a call of a bound export on `executor` (`Container::call_async`);
+/// `done` gets the result, once.
+void start_call(BoundExport &bound, std::vector<Value> args, const Executor &executor,
+                std::function<void(Result<Value>)> done);
 
 template <typename T>
 inline constexpr bool is_scalar_v =
@@ -168,6 +174,26 @@ template <typename R, typename... Args>
 class TypedFunc<R(Args...)> {
  public:
   explicit TypedFunc(detail::BoundExport &bound) : bound_(&bound) {}
+
+  /// Starts the call on `executor` and returns at once, as
+  /// `Container::call_async` does.
+  std::future<Result<R>> call_async(detail::call_param_t<std::decay_t<Args>>... args,
+                                    Executor executor = Executor::shared()) const {
+    std::vector<Value> values{
+        WitTraits<std::decay_t<Args>>::to_value(static_cast<detail::call_param_t<std::decay_t<Args>>>(args))...};
+    auto promise = std::make_shared<std::promise<Result<R>>>();
+    auto future = promise->get_future();
+    detail::start_call(*bound_, std::move(values), executor, [promise](Result<Value> result) {
+      if (!result) {
+        promise->set_value(std::move(result).error());
+      } else if constexpr (std::is_void_v<R>) {
+        promise->set_value(Result<R>());
+      } else {
+        promise->set_value(WitTraits<R>::from_value(std::move(*result)));
+      }
+    });
+    return future;
+  }
 
   /// Calls the export. Errors as `Container::call`. Owned resources are
   /// passed by moving them in.

@@ -91,28 +91,27 @@ Executor Executor::shared() {
 
 std::size_t Executor::threads() const { return state_->threads; }
 
-void Container::call_async(std::string_view export_name, std::vector<Value> args,
-                           std::function<void(Result<Value>)> done, Executor executor) {
-  detail::ContainerCore &core = *core_;
+namespace detail {
+
+void start_call(BoundExport &bound, std::vector<Value> args, const Executor &executor,
+                std::function<void(Result<Value>)> done) {
+  ContainerCore &core = bound.core();
   auto started = [&]() -> Result<void> {
     {
       std::lock_guard lock(core.in_flight_mutex);
       if (core.in_flight) {
-        return Error(ErrorCode::InvalidState, detail::calling(export_name) + " in container '" + core.name +
+        return Error(ErrorCode::InvalidState, calling(bound.name()) + " in container '" + core.name +
                                                   "': a call started with call_async is in flight");
       }
     }
-    auto bound = core.bind(export_name);
-    if (!bound) return std::move(bound).error();
-    auto func = (*bound)->prepare(args);
+    auto func = bound.prepare(args);
     if (!func) return std::move(func).error();
-    const FunctionType &type = *(*bound)->function().item->function;
-    detail::CValues cargs(args.size());
+    const FunctionType &type = *bound.function().item->function;
+    CValues cargs(args.size());
     for (std::size_t i = 0; i < args.size(); ++i) {
-      detail::value_to_capi(args[i], cargs[i]);
+      value_to_capi(args[i], cargs[i]);
     }
-    auto call = std::make_shared<detail::AsyncCall>(
-        detail::AsyncCall{&core, detail::calling((*bound)->name()), type.result, std::move(done)});
+    auto call = std::make_shared<AsyncCall>(AsyncCall{&core, calling(bound.name()), type.result, std::move(done)});
     call->executor = executor.state();
     if (core.spec->limits.fuel || core.spec->limits.timeout) {
       core.arm_limits();
@@ -121,12 +120,24 @@ void Container::call_async(std::string_view export_name, std::vector<Value> args
     core.in_flight = call;
     call->task =
         tairitsu_executor_call(executor.state()->executor.get(), *func, core.context(), cargs.data(), cargs.size(),
-                               type.result ? 1 : 0, detail::deadline_ns(core.deadline), detail::call_done, call.get());
+                               type.result ? 1 : 0, deadline_ns(core.deadline), call_done, call.get());
     return {};
   }();
   if (!started) {
     done(std::move(started).error());
   }
+}
+
+}  // namespace detail
+
+void Container::call_async(std::string_view export_name, std::vector<Value> args,
+                           std::function<void(Result<Value>)> done, Executor executor) {
+  auto bound = core_->bind(export_name);
+  if (!bound) {
+    done(std::move(bound).error());
+    return;
+  }
+  detail::start_call(**bound, std::move(args), executor, std::move(done));
 }
 
 std::future<Result<Value>> Container::call_async(std::string_view export_name, std::vector<Value> args,

@@ -23,6 +23,7 @@ class BoundExport {
   BoundExport(ContainerCore &core, const ExportedFunction &fn) : core_(&core), fn_(&fn) {}
 
   const ExportedFunction &function() const { return *fn_; }
+  ContainerCore &core() const { return *core_; }
   const std::string &name() const { return fn_->item->name; }
 
   /// A call with `Value`s; `checked` when they were read against the

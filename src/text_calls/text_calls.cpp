@@ -36,6 +36,33 @@ Result<std::string> Container::call_text(std::string_view export_name, std::stri
   return print_value(*result, *type.result, format, options);
 }
 
+std::future<Result<std::string>> Container::call_text_async(std::string_view export_name, std::string_view arguments,
+                                                            TextFormat format, Executor executor) {
+  auto promise = std::make_shared<std::promise<Result<std::string>>>();
+  auto future = promise->get_future();
+  auto bound = detail::bind_export(*this, export_name);
+  if (!bound) {
+    promise->set_value(std::move(bound).error());
+    return future;
+  }
+  const WorldItem &item = detail::export_item(**bound);
+  TextLimits limits;
+  limits.resources = text_handles();
+  auto args = parse_arguments(arguments, item.function->params, format, limits);
+  if (!args) {
+    promise->set_value(std::move(args).error().with_context("arguments of '" + std::string(export_name) + "' (" +
+                                                            item.signature() + ")"));
+    return future;
+  }
+  detail::start_call(**bound, std::move(*args), executor,
+                     [promise, result = item.function->result, format, handles = text_handles()](Result<Value> r) {
+                       if (!r) return promise->set_value(std::move(r).error());
+                       if (!result) return promise->set_value(std::string());
+                       promise->set_value(print_value(*r, *result, format, {.pretty = false, .resources = handles}));
+                     });
+  return future;
+}
+
 Result<std::string> Container::invoke(std::string_view call_expression, TextFormat format, PrintOptions options) {
   auto call = split_call(call_expression, format);
   if (!call) {

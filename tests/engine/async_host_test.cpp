@@ -226,19 +226,24 @@ class Timer {
   std::thread thread_;
 };
 
+// The waiter guest whose `lookup(key)` the timer answers with `answer(key)` after `delay`.
+ContainerBuilder timed_waiter(Timer &timer, std::chrono::milliseconds delay, uint32_t (*answer)(uint32_t)) {
+  return ContainerBuilder(fixture_image("waiter.wasm"))
+      .define_async_function("lookup",
+                             [&timer, delay, answer](HostContext &, std::span<const Value> args, Completion done) {
+                               uint32_t key = args[0].as_u32();
+                               timer.at(std::chrono::steady_clock::now() + delay,
+                                        [key, answer, done = std::make_shared<Completion>(std::move(done))] {
+                                          EXPECT_TRUE(done->complete(Value::u32(answer(key))).ok());
+                                        });
+                             })
+      .trap_unknown_imports();
+}
+
 TEST(AsyncCalls, AThousandWaitingCallsOnTwoThreadsEndTogether) {
   constexpr uint32_t kContainers = 1000;
   Timer timer;
-  auto builder = ContainerBuilder(fixture_image("waiter.wasm"))
-                     .define_async_function("lookup",
-                                            [&timer](HostContext &, std::span<const Value> args, Completion done) {
-                                              uint32_t key = args[0].as_u32();
-                                              timer.at(std::chrono::steady_clock::now() + 20ms,
-                                                       [key, done = std::make_shared<Completion>(std::move(done))] {
-                                                         EXPECT_TRUE(done->complete(Value::u32(key * 2)).ok());
-                                                       });
-                                            })
-                     .trap_unknown_imports();
+  auto builder = timed_waiter(timer, 20ms, [](uint32_t key) { return key * 2; });
   std::vector<Container> containers;
   containers.reserve(kContainers);
   for (uint32_t i = 0; i < kContainers; ++i) {
@@ -383,6 +388,25 @@ TEST(AsyncCalls, DestroyingAContainerWithACallInFlightCancelsIt) {
   EXPECT_EQ(r.error().code(), ErrorCode::InvalidState);
   EXPECT_FALSE(kept.pending());
   EXPECT_FALSE(kept.complete(Value::u32(1)).ok());
+}
+
+TEST(AsyncCalls, TypedAndTextCallsStartAsValueCallsDo) {
+  Timer timer;
+  auto container = timed_waiter(timer, 5ms, [](uint32_t key) { return key + 100; }).build();
+  ASSERT_OK(container);
+  auto sum = container->func<uint64_t(uint32_t, uint32_t)>("sum-lookups");
+  ASSERT_OK(sum);
+  auto typed = sum->call_async(1, 2);
+  auto r = typed.get();
+  ASSERT_OK(r);
+  EXPECT_EQ(*r, 101u + 102u);
+  auto text = container->call_text_async("sum-lookups", "(5, 1)").get();
+  ASSERT_OK(text);
+  EXPECT_EQ(*text, "105");
+  auto bad = container->call_text_async("sum-lookups", "(5)").get();
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().code(), ErrorCode::InvalidInput) << bad.error();
+  EXPECT_NE(bad.error().message().find("missing argument 'count'"), std::string::npos) << bad.error();
 }
 
 }  // namespace

@@ -341,5 +341,24 @@ TEST(Streams, AWaitOnAStreamEndsAtTheCallsDeadline) {
   }
 }
 
+TEST(Streams, StoppingAContainerWhileAStreamIsHalfReadCancelsCleanly) {
+  auto reader = echo_builder().suspendable().build();
+  ASSERT_OK(reader);
+  auto in = reader->input_stream();
+  ASSERT_OK(in);
+  auto reading = reader->call_async("read-all", {Value::resource(in->stream.handle())});
+  ASSERT_OK(in->writer.write("the first half"));
+  for (int i = 0; i < 200 && in->writer.buffered() > 0; ++i) std::this_thread::sleep_for(1ms);
+  EXPECT_EQ(in->writer.buffered(), 0u) << "the guest read the first half";
+  reader->stop();
+  auto r = reading.get();
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code(), ErrorCode::InvalidState) << r.error();
+  // The store went with the stop: the host's end sees the guest's end gone.
+  EXPECT_TRUE(in->writer.reader_gone());
+  EXPECT_FALSE(in->writer.write("the second half").ok());
+  ASSERT_OK(reader->restart());
+}
+
 }  // namespace
 }  // namespace tairitsu

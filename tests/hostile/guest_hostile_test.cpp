@@ -122,6 +122,44 @@ TEST(HostileGuest, DeadlinesEndWaitsInWasiAndNestedCallsKeepTheirOwn) {
   EXPECT_LT(took, 5s);
 }
 
+TEST(HostileGuest, WaitsInWasiSuspendAGuestOnAFiberAndEndAtTheDeadline) {
+  // A suspendable container's waits in wasi:io suspend its fiber rather than
+  // block: they still sleep, read stdin and end at the deadline.
+  auto sleeper = ContainerBuilder(fixture_image("hostile.wasm"))
+                     .args({"sleep", "1"})
+                     .stdout_mode(StdioMode::Capture)
+                     .suspendable()
+                     .build();
+  ASSERT_OK(sleeper);
+  Result<int> code = 0;
+  auto took = time_of([&] { code = sleeper->run(); });
+  ASSERT_OK(code);
+  EXPECT_EQ(sleeper->stdout_text(), "slept\n");
+  EXPECT_GE(took, 900ms);
+
+  auto bounded = ContainerBuilder(fixture_image("hostile.wasm"))
+                     .args({"sleep", "30"})
+                     .suspendable()
+                     .limits({.timeout = 500ms})
+                     .build();
+  ASSERT_OK(bounded);
+  took = time_of([&] { code = bounded->run(); });
+  ASSERT_FALSE(code);
+  expect_limit(code.error(), "deadline of 500 ms exceeded");
+  EXPECT_LT(took, 3s);
+
+  auto reader = ContainerBuilder(fixture_image("hostile.wasm"))
+                    .args({"read-stdin"})
+                    .stdin_bytes(std::string(100'000, 'x'))
+                    .stdout_mode(StdioMode::Capture)
+                    .suspendable()
+                    .build();
+  ASSERT_OK(reader);
+  auto read = reader->call_async("run").get();  // wasi:cli/run, on the executor
+  ASSERT_OK(read);
+  EXPECT_NE(reader->stdout_text().find("100000"), std::string::npos) << reader->stdout_text();
+}
+
 TEST(HostileGuest, StartFunctionsRunUnderTheLimits) {
   auto image = Image::from_wat(R"((component
     (core module $m (func $forever (loop $l (br $l))) (start $forever))
