@@ -276,6 +276,15 @@ class ContainerBuilder {
   /// its `Completion` when it likes, from any thread. A container with one
   /// runs every call on a fiber (as a component-model-async engine does).
   ContainerBuilder &define_async_function(std::string full_name, AsyncHostFunction function);
+  /// As above, with the C++ signature (checked against the import when linking).
+  ContainerBuilder &define_async_function(std::string full_name, AsyncHostFunction function,
+                                          detail::TypedHostForm typed);
+  /// Serves an import with an async C++ callable of signature `Sig`, which
+  /// gets the arguments and a `TypedCompletion<R>` to finish later:
+  /// `define_async<uint32_t(uint32_t)>(name, [](uint32_t key, TypedCompletion<uint32_t> done) { ... })`
+  /// (tairitsu/typed.hpp).
+  template <typename Sig, typename F>
+  ContainerBuilder &define_async(std::string full_name, F function);
 
   ContainerBuilder &define_text_function(std::string full_name, TextHostFunction function,
                                          TextFormat format = TextFormat::Wave);

@@ -347,6 +347,64 @@ ContainerBuilder &ContainerBuilder::define(std::string full_name, F function) {
   return define_function(std::move(full_name), detail::TypedHost<Sig, F>{std::move(function)}, std::move(form));
 }
 
+/// The answer of a typed async host function (`ContainerBuilder::define_async`):
+/// a `Completion` that takes an `R` (or an error). Move-only; finish it once.
+template <typename R>
+class TypedCompletion {
+ public:
+  explicit TypedCompletion(Completion completion) : completion_(std::move(completion)) {}
+  /// Errors as `Completion::complete`.
+  Result<void> complete(Result<R> result) {
+    if (!result) return completion_.complete(std::move(result).error());
+    if constexpr (std::is_void_v<R>) {
+      return completion_.complete(Value::unit());
+    } else {
+      return completion_.complete(WitTraits<R>::to_value(std::move(*result)));
+    }
+  }
+  bool pending() const { return completion_.pending(); }
+
+ private:
+  Completion completion_;
+};
+
+namespace detail {
+template <typename Sig, typename F>
+struct TypedAsyncHost;
+template <typename R, typename... Args, typename F>
+struct TypedAsyncHost<R(Args...), F> {
+  F function;
+
+  // The import's type was checked against the signature when linking.
+  void operator()(HostContext &, std::span<const Value> args, Completion done) {
+    if (args.size() != sizeof...(Args)) {
+      (void)done.complete(Error(ErrorCode::TypeMismatch, "expected " + std::to_string(sizeof...(Args)) +
+                                                             " arguments, got " + std::to_string(args.size())));
+      return;
+    }
+    call(args, std::move(done), std::index_sequence_for<Args...>{});
+  }
+
+ private:
+  template <std::size_t... I>
+  void call(std::span<const Value> args, Completion done, std::index_sequence<I...>) {
+    std::tuple<Result<std::decay_t<Args>>...> converted{WitTraits<std::decay_t<Args>>::from_value(args[I])...};
+    if (auto failure = first_error(converted, std::index_sequence<I...>{})) {
+      (void)done.complete(std::move(*failure));
+      return;
+    }
+    function(std::move(*std::get<I>(converted))..., TypedCompletion<R>(std::move(done)));
+  }
+};
+}  // namespace detail
+
+template <typename Sig, typename F>
+ContainerBuilder &ContainerBuilder::define_async(std::string full_name, F function) {
+  detail::TypedHostForm form{&detail::Signature<Sig>::matches, &detail::Signature<Sig>::text, {}};
+  return define_async_function(std::move(full_name), detail::TypedAsyncHost<Sig, F>{std::move(function)},
+                               std::move(form));
+}
+
 namespace detail {
 
 template <typename R, typename... Args, typename F>

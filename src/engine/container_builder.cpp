@@ -111,8 +111,13 @@ ContainerBuilder &ContainerBuilder::define_function(std::string full_name, HostF
   return *this;
 }
 ContainerBuilder &ContainerBuilder::define_async_function(std::string full_name, AsyncHostFunction function) {
+  return define_async_function(std::move(full_name), std::move(function), detail::TypedHostForm{});
+}
+ContainerBuilder &ContainerBuilder::define_async_function(std::string full_name, AsyncHostFunction function,
+                                                          detail::TypedHostForm typed) {
   auto d = definition(Kind::Function, std::move(full_name));
   d.async_function = std::move(function);
+  d.typed = std::move(typed);
   replace_definition(*mutable_spec(), std::move(d));
   return *this;
 }

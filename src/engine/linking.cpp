@@ -177,6 +177,7 @@ wasmtime_error_t *async_host_callback(void *env, wasmtime_context_t *context, co
 std::unique_ptr<HostDefinition> mismatch_stub(const HostDefinition &def, const FunctionType &imported) {
   auto stub = std::make_unique<HostDefinition>(def);
   stub->typed = {};
+  stub->async_function = {};
   std::string message = "the host defines " + def.typed.signature() + " for an import of type " + imported.to_string();
   stub->function = [message](HostContext &, std::span<const Value>) -> Result<Value> {
     return Error(ErrorCode::TypeMismatch, message);

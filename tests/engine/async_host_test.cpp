@@ -138,6 +138,42 @@ TEST(AsyncHostFunctions, ADeadlineCountsTheWaitAndALateAnswerIsDroppedSafely) {
   kept.reset();
 }
 
+TEST(AsyncHostFunctions, ATypedAsyncHostFunctionAnswersWithItsCppTypes) {
+  Later later;
+  auto container =
+      ContainerBuilder(fixture_image("waiter.wasm"))
+          .define_async<uint32_t(uint32_t)>(
+              "lookup",
+              [&later](uint32_t key, TypedCompletion<uint32_t> done) {
+                later.run(5ms, [key, done = std::move(done)]() mutable { EXPECT_TRUE(done.complete(key * 3).ok()); });
+              })
+          .define_async<std::string(uint32_t)>("describe",
+                                               [](uint32_t key, TypedCompletion<std::string> done) {
+                                                 EXPECT_TRUE(done.complete("typed " + std::to_string(key)).ok());
+                                               })
+          .build();
+  ASSERT_OK(container);
+  auto sum = container->call("sum-lookups", {Value::u32(1), Value::u32(2)});
+  ASSERT_OK(sum);
+  EXPECT_EQ(sum->as_u64(), 3u + 6u);
+  auto shouted = container->call("shout-description", {Value::u32(4)});
+  ASSERT_OK(shouted);
+  EXPECT_EQ(shouted->as_string(), "typed 4!");
+
+  // A signature that does not fit the import fails the call, naming both types.
+  auto wrong =
+      ContainerBuilder(fixture_image("waiter.wasm"))
+          .define_async<std::string(uint32_t)>(
+              "lookup", [](uint32_t, TypedCompletion<std::string> done) { (void)done.complete(std::string("no")); })
+          .trap_unknown_imports()
+          .build();
+  ASSERT_OK(wrong);
+  sum = wrong->call("sum-lookups", {Value::u32(1), Value::u32(1)});
+  ASSERT_FALSE(sum.ok());
+  EXPECT_NE(sum.error().message().find("the host defines func(u32) -> string for an import of type"), std::string::npos)
+      << sum.error();
+}
+
 TEST(AsyncHostFunctions, ErrorsDroppedCompletionsAndWrongTypesTrapTheGuestWithTheReason) {
   auto with = [](AsyncHostFunction lookup) {
     return ContainerBuilder(fixture_image("waiter.wasm"))
