@@ -24,6 +24,10 @@ struct WorldItem {
   std::string item_name;
   /// For functions.
   std::optional<FunctionType> function;
+  /// For a resource that is another listed resource under a second name (a
+  /// type an interface `use`s from another): that one's full name. Whatever
+  /// serves that one serves this one.
+  std::string same_as;
 
   /// WIT-style: "greet: func(name: string) -> string", "resource counter",
   /// "interface pkg:ns/iface@1.0.0".

@@ -59,6 +59,7 @@ void walk_items(const wasmtime_component_type_t *type, const wasm_engine_t *engi
 std::vector<WorldItem> reflect(const wasmtime_component_type_t *type, const wasm_engine_t *engine, bool imports,
                                const ResourceNames &names) {
   std::vector<WorldItem> out;
+  std::vector<std::pair<ResourceTypePtr, std::string>> resources;  // each resource type, by its first name
   walk_items(type, engine, imports,
              [&](const std::string &iface, const std::string &name, const wasmtime_component_item_t &item) {
                WorldItem w;
@@ -71,7 +72,20 @@ std::vector<WorldItem> reflect(const wasmtime_component_type_t *type, const wasm
                    w.function = function_type_from_capi(item.of.component_func, names);
                    break;
                  case WASMTIME_COMPONENT_ITEM_COMPONENT_INSTANCE: w.kind = WorldItem::Kind::Interface; break;
-                 case WASMTIME_COMPONENT_ITEM_RESOURCE: w.kind = WorldItem::Kind::Resource; break;
+                 case WASMTIME_COMPONENT_ITEM_RESOURCE: {
+                   w.kind = WorldItem::Kind::Resource;
+                   for (const auto &[seen, first] : resources) {
+                     if (wasmtime_component_resource_type_equal(seen.get(), item.of.resource)) {
+                       w.same_as = first;
+                       break;
+                     }
+                   }
+                   if (w.same_as.empty()) {
+                     resources.emplace_back(ResourceTypePtr(wasmtime_component_resource_type_clone(item.of.resource)),
+                                            w.name);
+                   }
+                   break;
+                 }
                  case WASMTIME_COMPONENT_ITEM_MODULE: w.kind = WorldItem::Kind::Module; break;
                  case WASMTIME_COMPONENT_ITEM_COMPONENT: w.kind = WorldItem::Kind::Component; break;
                  default: return;  // types and core functions are not part of the calling surface

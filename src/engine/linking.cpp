@@ -56,8 +56,8 @@ Result<const HostDefinition *> resource_target(const ContainerSpec &spec, const 
 std::vector<const WorldItem *> missing_imports(const ContainerSpec &spec) {
   std::vector<const WorldItem *> missing;
   for (const WorldItem &item : spec.image.imports()) {
-    if (item.kind == WorldItem::Kind::Interface) {
-      continue;  // judged by its members
+    if (item.kind == WorldItem::Kind::Interface || !item.same_as.empty()) {
+      continue;  // judged by its members; served with the resource it is
     }
     if (!item.interface_name.empty() && spec.wasi && is_wasi_p2_interface(item.interface_name)) {
       continue;
