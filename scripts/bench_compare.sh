@@ -29,7 +29,7 @@ for round in $(seq 1 "$rounds"); do
 done
 
 python3 - "$rounds" <<'PY'
-import json, statistics, sys
+import json, re, statistics, sys
 rounds = int(sys.argv[1])
 unit = {"ns": 1, "us": 1e3, "ms": 1e6}
 tr, rr = {}, {}
@@ -37,7 +37,7 @@ for k in range(1, rounds + 1):
     data = json.load(open(f"build/dev/bench/compare-{k}.json"))
     for b in data["benchmarks"]:  # medians of 3 repetitions (the Rust side: medians of 20 batches)
         if b.get("aggregate_name", "median") != "median": continue
-        name = b.get("run_name", b["name"]).removeprefix("compare/")
+        name = re.sub(r"/iterations:\d+(/real_time$)?", "", b.get("run_name", b["name"]).removeprefix("compare/"))
         tr.setdefault(name, []).append(b["real_time"] * unit[b["time_unit"]])
         if "bytes_per_container" in b: tr.setdefault("density/tairitsu", []).append(b["bytes_per_container"])
         if "bytes_per_suspended_call" in b:
