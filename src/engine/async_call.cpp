@@ -37,6 +37,7 @@ void call_done(void *env, wasmtime_error_t *error, wasmtime_component_val_t *res
   {
     std::lock_guard lock(core.in_flight_mutex);
     call = std::move(core.in_flight);  // the container is free again from here
+    core.busy.store(false, std::memory_order_release);
   }
   Result<Value> outcome = Value::unit();
   if (raw->cancelled) {
@@ -97,14 +98,7 @@ void start_call(BoundExport &bound, std::vector<Value> args, const Executor &exe
                 std::function<void(Result<Value>)> done) {
   ContainerCore &core = bound.core();
   auto started = [&]() -> Result<void> {
-    {
-      std::lock_guard lock(core.in_flight_mutex);
-      if (core.in_flight) {
-        return Error(ErrorCode::InvalidState, calling(bound.name()) + " in container '" + core.name +
-                                                  "': a call started with call_async is in flight");
-      }
-    }
-    auto func = bound.prepare(args);
+    auto func = bound.prepare(args);  // refuses while a call is in flight
     if (!func) return std::move(func).error();
     const FunctionType &type = *bound.function().item->function;
     CValues cargs(args.size());
@@ -118,6 +112,7 @@ void start_call(BoundExport &bound, std::vector<Value> args, const Executor &exe
     }
     std::lock_guard lock(core.in_flight_mutex);
     core.in_flight = call;
+    core.busy.store(true, std::memory_order_release);
     call->task =
         tairitsu_executor_call(executor.state()->executor.get(), *func, core.context(), cargs.data(), cargs.size(),
                                type.result ? 1 : 0, deadline_ns(core.deadline), call_done, call.get());

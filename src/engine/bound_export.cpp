@@ -133,6 +133,10 @@ Result<const wasmtime_component_func_t *> BoundExport::enterable() {
   if (core.state == ContainerState::Failed || core.state == ContainerState::Stopped) {
     return std::move(check_callable(core, what())).error();
   }
+  if (core.busy.load(std::memory_order_acquire)) {
+    return Error(ErrorCode::InvalidState,
+                 what() + " in container '" + core.name + "': a call started with call_async is in flight");
+  }
   if (generation_ != core.generation) {
     if (!core.store ||
         !wasmtime_component_instance_get_func(&core.instance, core.context(), fn_->index.get(), &func_)) {

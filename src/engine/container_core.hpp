@@ -5,6 +5,7 @@
 // (ContainerCore: store, instance, lifecycle).
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <mutex>
 #include <optional>
@@ -222,6 +223,8 @@ struct ContainerCore {
   /// (engine/async_call.cpp); guarded by `in_flight_mutex`.
   std::shared_ptr<AsyncCall> in_flight;
   std::mutex in_flight_mutex;
+  /// Whether `in_flight` is set, for the calling paths to check without the mutex.
+  std::atomic<bool> busy{false};
   /// Cancels the call in flight, if any, and waits until it lets go of the store.
   void cancel_in_flight();
 

@@ -357,6 +357,11 @@ TEST(AsyncCalls, StoppingAWaitingContainerCancelsItsCallAndALateAnswerIsDropped)
   auto second = container->call_async("increment", {Value::u32(1)}).get();
   ASSERT_FALSE(second.ok());
   EXPECT_NE(second.error().message().find("in flight"), std::string::npos) << second.error();
+  // A plain call is refused too, rather than using the store beside the call in flight.
+  auto plain = container->call("increment", {Value::u32(1)});
+  ASSERT_FALSE(plain.ok());
+  EXPECT_EQ(plain.error().code(), ErrorCode::InvalidState);
+  EXPECT_NE(plain.error().message().find("in flight"), std::string::npos) << plain.error();
 
   container->stop();
   auto r = call.get();
