@@ -304,6 +304,12 @@ const tairitsu_call_task *tairitsu_executor_call(const tairitsu_executor *execut
 void tairitsu_call_task_cancel(const tairitsu_call_task *task);
 void tairitsu_call_task_release(const tairitsu_call_task *task);
 
+/* Registers a race detector's acquire/release annotations, so that handoffs
+ * through the uninstrumented Rust half (tasks to executor threads, answers to
+ * waiting calls) are seen as the synchronization they are
+ * (native/src/sync_annotations.rs). NULL for none. */
+void tairitsu_set_sync_annotations(void (*acquire)(const void *), void (*release)(const void *));
+
 #ifdef __cplusplus
 }
 #endif

@@ -94,8 +94,10 @@ async fn answer(call: &CallSide, deadline_ns: i64) -> wasmtime::Result<Vec<wasmt
     poll_fn(|cx| {
         let mut state = call.0.lock();
         match std::mem::replace(&mut *state, State::Taken) {
-            State::Finished(Ok(values)) => Poll::Ready(Ok(values)),
-            State::Finished(Err(e)) => Poll::Ready(Err(wasmtime::Error::from(*e))),
+            State::Finished(answer) => {
+                crate::sync_annotations::acquire(Arc::as_ptr(&call.0));
+                Poll::Ready(answer.map_err(|e| wasmtime::Error::from(*e)))
+            }
             State::Waiting(_) if deadline_ns != i64::MAX && monotonic_ns() >= deadline_ns => {
                 *state = State::Closed;
                 Poll::Ready(Err(format_err!(
@@ -193,6 +195,7 @@ pub unsafe extern "C" fn tairitsu_completion_finish(
         )))),
         None => Ok((0..nresults).map(|i| std::ptr::read(results.add(i))).collect::<Vec<_>>()),
     };
+    crate::sync_annotations::release(completion as *const tairitsu_completion);
     let mut state = completion.lock();
     match &mut *state {
         State::Waiting(waker) => {

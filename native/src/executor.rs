@@ -71,6 +71,7 @@ impl Wake for tairitsu_call_task {
         self.wake_by_ref()
     }
     fn wake_by_ref(self: &Arc<Self>) {
+        crate::sync_annotations::release(Arc::as_ptr(self));
         if !self.queued.swap(true, Ordering::AcqRel) {
             let mut queue = lock(&self.executor.queue);
             queue.tasks.push_back(self.clone());
@@ -82,6 +83,7 @@ impl Wake for tairitsu_call_task {
 
 impl tairitsu_call_task {
     fn run(self: &Arc<Self>) {
+        crate::sync_annotations::acquire(Arc::as_ptr(self));
         self.queued.store(false, Ordering::Release);
         let mut future = {
             let mut slot = lock(&self.slot);
@@ -103,6 +105,7 @@ impl tairitsu_call_task {
         // WASI's own pollables (its clocks, its stdio) need a Tokio context.
         let done = with_ambient_tokio_runtime(|| future.as_mut().poll(&mut cx)).is_ready();
         tairitsu_call_deadline_exchange(previous);
+        crate::sync_annotations::release(Arc::as_ptr(self));
         let mut slot = lock(&self.slot);
         slot.polling = false;
         let again = !done && std::mem::take(&mut slot.woken_while_polling);
@@ -345,6 +348,7 @@ pub extern "C" fn tairitsu_call_task_cancel(task: &tairitsu_call_task) {
     while slot.polling {
         slot = task.polled.wait(slot).unwrap_or_else(|p| p.into_inner());
     }
+    crate::sync_annotations::acquire(task as *const tairitsu_call_task);
     let future = slot.future.take();
     drop(slot);
     drop(future);

@@ -19,4 +19,5 @@ mod instance_items;
 mod instance_pre;
 mod limits;
 mod scalar_call;
+mod sync_annotations;
 mod wit;

@@ -2,6 +2,10 @@
 
 #include <chrono>
 
+#if defined(__SANITIZE_THREAD__)
+#include <sanitizer/tsan_interface.h>
+#endif
+
 #include "engine/bridge.hpp"
 
 namespace tairitsu {
@@ -67,7 +71,29 @@ bool EngineConfig::concurrent() const {
   return false;
 }
 
+namespace {
+
+#if defined(__SANITIZE_THREAD__)
+void tsan_acquire(const void *address) { __tsan_acquire(const_cast<void *>(address)); }
+void tsan_release(const void *address) { __tsan_release(const_cast<void *>(address)); }
+#endif
+
+// Under ThreadSanitizer, the native library reports the handoffs it makes
+// through Rust's own synchronization, which ThreadSanitizer cannot see.
+void annotate_native_synchronization() {
+#if defined(__SANITIZE_THREAD__)
+  static const bool annotated = [] {
+    tairitsu_set_sync_annotations(&tsan_acquire, &tsan_release);
+    return true;
+  }();
+  (void)annotated;
+#endif
+}
+
+}  // namespace
+
 Result<Engine> Engine::create(const EngineConfig &config) {
+  annotate_native_synchronization();
   if (config.deadlines && config.deadline_tick_ms == 0) {
     return Error(ErrorCode::InvalidInput, "engine config: deadline_tick_ms must be at least 1");
   }

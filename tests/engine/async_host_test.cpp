@@ -65,8 +65,8 @@ TEST(AsyncHostFunctions, TheGuestWaitsForAnAnswerFromAnotherThreadWithoutSpinnin
   ASSERT_OK(sum);
   EXPECT_EQ(sum->as_u64(), 2u + 4u + 6u);
   EXPECT_GE(took, 60ms);
-  EXPECT_LT(cpu_seconds, 0.03) << "a busy wait would use the whole " << std::chrono::duration<double>(took).count()
-                               << " s";
+  double wall_seconds = std::chrono::duration<double>(took).count();
+  EXPECT_LT(cpu_seconds, 0.5 * wall_seconds) << "a busy wait would use the whole " << wall_seconds << " s";
 }
 
 TEST(AsyncHostFunctions, AnAnswerGivenAtOnceAndOtherExportsWorkAsBefore) {
@@ -277,7 +277,11 @@ ContainerBuilder timed_waiter(Timer &timer, std::chrono::milliseconds delay, uin
 }
 
 TEST(AsyncCalls, AThousandWaitingCallsOnTwoThreadsEndTogether) {
+#if defined(__SANITIZE_THREAD__)
+  constexpr uint32_t kContainers = 100;  // ThreadSanitizer limits the address space each store reserves
+#else
   constexpr uint32_t kContainers = 1000;
+#endif
   Timer timer;
   auto builder = timed_waiter(timer, 20ms, [](uint32_t key) { return key * 2; });
   std::vector<Container> containers;

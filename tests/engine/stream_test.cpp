@@ -77,7 +77,11 @@ TEST(Streams, SixtyFourMebibytesGoThroughTheGuestBothWaysAtOnce) {
   auto out = container->output_stream();
   ASSERT_OK(out);
 
+#if defined(__SANITIZE_THREAD__)
+  constexpr uint64_t total = uint64_t{4} << 20;  // ThreadSanitizer copies at a few MB/s
+#else
   constexpr uint64_t total = uint64_t{64} << 20;
+#endif
   constexpr uint8_t key = 0x5a;
   std::thread feeder([&writer = in->writer] {
     std::vector<std::byte> chunk(48 * 1024 + 13);  // not a divisor of the buffer
@@ -173,9 +177,11 @@ TEST(Streams, AGuestThatWaitsIsWokenByTheHostWithoutSpinning) {
   ASSERT_TRUE(all->is_ok()) << all->error();
   EXPECT_EQ(std::string(all->value().begin(), all->value().end()), "ticktickticktick");
   EXPECT_GE(waited, 75ms);
-  // A busy wait would burn the whole 80 ms on this thread; a real one, a few.
-  EXPECT_LT(cpu_seconds, 0.04) << "the waiting guest used " << cpu_seconds << " s of CPU in "
-                               << std::chrono::duration<double>(waited).count() << " s";
+  // A busy wait would burn the whole wait on this thread; a real one, a
+  // small part of it (a fraction, so that sanitizer builds measure alike).
+  double wall_seconds = std::chrono::duration<double>(waited).count();
+  EXPECT_LT(cpu_seconds, 0.5 * wall_seconds)
+      << "the waiting guest used " << cpu_seconds << " s of CPU in " << wall_seconds << " s";
 }
 
 TEST(Streams, AFullBufferMakesTheHostWaitOrSaysHowMuchFit) {
