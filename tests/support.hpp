@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <cstring>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -70,6 +71,13 @@ inline Image fixture_image(const std::string &name) {
     it = cache.emplace(name, *image).first;
   }
   return it->second;
+}
+
+/// CPU time the calling thread has used, in seconds: what a busy wait on it would burn.
+inline double thread_cpu_seconds() {
+  timespec t{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+  return double(t.tv_sec) + double(t.tv_nsec) / 1e9;
 }
 
 #define ASSERT_OK(expr)                                             \
