@@ -115,6 +115,23 @@ impl ByteChannel {
         }
     }
 
+    /// Ends one side: the producer's (the reader then takes what is buffered,
+    /// then the end), or the consumer's (what is buffered is dropped, writes
+    /// fail). With `failure`, the other side is told why.
+    fn end(&self, producer: bool, failure: Option<String>) {
+        let mut state = self.lock();
+        if failure.is_some() {
+            state.failure = failure;
+        }
+        if producer {
+            state.producer_done = true;
+        } else {
+            state.consumer_gone = true;
+            state.data.clear();
+        }
+        self.notify(state);
+    }
+
     /// Moves up to `out.len()` bytes out of the channel.
     fn take(state: &mut State, out: &mut [u8]) -> usize {
         let n = out.len().min(state.data.len());
@@ -174,10 +191,7 @@ impl InputStream for GuestReader {
 
 impl Drop for GuestReader {
     fn drop(&mut self) {
-        let mut state = self.0.lock();
-        state.consumer_gone = true;
-        state.data.clear();
-        self.0.notify(state);
+        self.0.end(false, None);
     }
 }
 
@@ -226,9 +240,7 @@ impl OutputStream for GuestWriter {
 
 impl Drop for GuestWriter {
     fn drop(&mut self) {
-        let mut state = self.0.lock();
-        state.producer_done = true;
-        self.0.notify(state);
+        self.0.end(true, None);
     }
 }
 
@@ -242,14 +254,7 @@ pub struct tairitsu_byte_channel {
 
 impl Drop for tairitsu_byte_channel {
     fn drop(&mut self) {
-        let mut state = self.channel.lock();
-        if self.producer {
-            state.producer_done = true;
-        } else {
-            state.consumer_gone = true;
-            state.data.clear();
-        }
-        self.channel.notify(state);
+        self.channel.end(self.producer, None);
     }
 }
 
@@ -415,18 +420,11 @@ pub extern "C" fn tairitsu_byte_channel_read(
 /// with the message).
 #[no_mangle]
 pub extern "C" fn tairitsu_byte_channel_finish(channel: &tairitsu_byte_channel, message: *const u8, message_len: usize) {
-    let mut state = channel.channel.lock();
-    if !message.is_null() {
+    let failure = (!message.is_null()).then(|| {
         let text = unsafe { std::slice::from_raw_parts(message, message_len) };
-        state.failure = Some(String::from_utf8_lossy(text).into_owned());
-    }
-    if channel.producer {
-        state.producer_done = true;
-    } else {
-        state.consumer_gone = true;
-        state.data.clear();
-    }
-    channel.channel.notify(state);
+        String::from_utf8_lossy(text).into_owned()
+    });
+    channel.channel.end(channel.producer, failure);
 }
 
 /// How many bytes are buffered now, and whether the guest's side is gone.

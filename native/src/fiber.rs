@@ -62,6 +62,11 @@ const _: () = assert!(
     std::mem::size_of::<wasmtime_component_resource_any_t>() == std::mem::size_of::<ResourceAny>()
 );
 
+/// The `ResourceAny` a C API resource handle wraps.
+pub(crate) fn resource_any(handle: &wasmtime_component_resource_any_t) -> ResourceAny {
+    unsafe { *(handle as *const wasmtime_component_resource_any_t as *const ResourceAny) }
+}
+
 fn error(e: wasmtime::Error) -> Option<Box<wasmtime_error_t>> {
     Some(Box::new(wasmtime_error_t::from(e)))
 }
@@ -74,7 +79,7 @@ pub extern "C" fn tairitsu_resource_any_drop_async(
     store: WasmtimeStoreContextMut<'_>,
     resource: &wasmtime_component_resource_any_t,
 ) -> Option<Box<wasmtime_error_t>> {
-    let resource = unsafe { *(resource as *const wasmtime_component_resource_any_t as *const ResourceAny) };
+    let resource = resource_any(resource);
     block_on(resource.resource_drop_async(store)).err().and_then(error)
 }
 

@@ -2,12 +2,13 @@
 //! a stream it got from another import), read and written from C++ while a
 //! host function holds the handle.
 
-use wasmtime::component::{Resource, ResourceAny};
+use wasmtime::component::Resource;
 use wasmtime_c_api::{wasmtime_component_resource_any_t, wasmtime_error_t, WasmtimeStoreContextMut};
 use wasmtime_wasi::WasiView;
 use wasmtime_wasi_io::streams::{DynInputStream, DynOutputStream, StreamError};
 
 use crate::call_deadline::until_deadline;
+use crate::fiber::resource_any;
 
 fn error(e: impl Into<wasmtime::Error>) -> Option<Box<wasmtime_error_t>> {
     Some(Box::new(wasmtime_error_t::from(e.into())))
@@ -23,8 +24,7 @@ pub extern "C" fn tairitsu_wasi_stream_rep(
     output: bool,
     rep: &mut u32,
 ) -> Option<Box<wasmtime_error_t>> {
-    // The C API type is a single-field wrapper of `ResourceAny` (checked in fiber.rs).
-    let any = unsafe { *(handle as *const wasmtime_component_resource_any_t as *const ResourceAny) };
+    let any = resource_any(handle);
     let result = if output {
         Resource::<DynOutputStream>::try_from_resource_any(any, &mut store).map(|r| r.rep())
     } else {
@@ -118,7 +118,7 @@ pub extern "C" fn tairitsu_wasi_stream_drop(
     handle: &wasmtime_component_resource_any_t,
     output: bool,
 ) -> Option<Box<wasmtime_error_t>> {
-    let any = unsafe { *(handle as *const wasmtime_component_resource_any_t as *const ResourceAny) };
+    let any = resource_any(handle);
     let result = if output {
         Resource::<DynOutputStream>::try_from_resource_any(any, &mut store)
             .and_then(|r| Ok(store.data_mut().ctx().table.delete(r).map(drop)?))

@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -111,6 +112,14 @@ inline wasmtime_component_resource_any_t *resource_of(const ResourceHandle &hand
 
 /// Wraps a resource reference (taking ownership) as a handle of the store behind `store`.
 ResourceHandle make_resource_handle(wasmtime_component_resource_any_t *any, std::shared_ptr<const StoreLink> store);
+
+/// The representation of a host resource handle (`what`: "resource",
+/// "output-stream"), read once and kept in the handle's slot: `read` takes
+/// it out of the store's table (a borrow ends there, an owned handle passes
+/// to the host). Errors name `what` and, as context, `reading`.
+Result<uint32_t> host_rep_of(
+    const Value &handle, std::string_view what, std::string_view reading,
+    const std::function<wasmtime_error_t *(const wasmtime_component_resource_any_t *, uint32_t *)> &read);
 
 /// Ends the borrows a host function was lent in `value` (its argument), as
 /// Wasmtime requires before the call returns; the handles become unusable.

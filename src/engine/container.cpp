@@ -142,28 +142,18 @@ Result<Value> HostContext::new_resource(std::string_view resource, uint32_t rep)
 }
 
 Result<uint32_t> HostContext::resource_rep(const Value &handle) const {
-  if (handle.kind() != TypeKind::Own && handle.kind() != TypeKind::Borrow) {
-    return Error(ErrorCode::TypeMismatch, "expected a resource handle, found " + handle.to_string());
-  }
-  auto *slot = dynamic_cast<detail::EngineResourceSlot *>(handle.as_resource().slot().get());
-  if (!slot) {
-    return Error(ErrorCode::InvalidInput, "the resource handle was not made by a container");
-  }
-  if (slot->host_rep) {
-    return *slot->host_rep;
-  }
-  // Reading the representation takes the handle out of the store's table:
-  // a borrow is released, an owned handle passes to the host.
-  wasmtime_component_resource_host_t *host = nullptr;
-  wasmtime_error_t *err =
-      wasmtime_component_resource_any_to_host(static_cast<wasmtime_context_t *>(store_context_), slot->any, &host);
-  if (err) {
-    return detail::take_error(err, ErrorCode::TypeMismatch).with_context("reading a host resource handle");
-  }
-  slot->host_rep = wasmtime_component_resource_host_rep(host);
-  slot->dropped = true;
-  wasmtime_component_resource_host_delete(host);
-  return *slot->host_rep;
+  auto *context = static_cast<wasmtime_context_t *>(store_context_);
+  return detail::host_rep_of(
+      handle, "resource", "reading a host resource handle",
+      [&](const wasmtime_component_resource_any_t *any, uint32_t *rep) {
+        wasmtime_component_resource_host_t *host = nullptr;
+        if (wasmtime_error_t *err = wasmtime_component_resource_any_to_host(context, any, &host)) {
+          return err;
+        }
+        *rep = wasmtime_component_resource_host_rep(host);
+        wasmtime_component_resource_host_delete(host);
+        return static_cast<wasmtime_error_t *>(nullptr);
+      });
 }
 
 // --- Container ---

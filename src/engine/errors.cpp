@@ -93,6 +93,30 @@ ResourceHandle make_resource_handle(wasmtime_component_resource_any_t *any, std:
   return ResourceHandle(std::make_shared<EngineResourceSlot>(any, next_id.fetch_add(1), std::move(store)));
 }
 
+Result<uint32_t> host_rep_of(
+    const Value &handle, std::string_view what, std::string_view reading,
+    const std::function<wasmtime_error_t *(const wasmtime_component_resource_any_t *, uint32_t *)> &read) {
+  std::string article = what.find_first_of("aeiou") == 0 ? "an " : "a ";
+  if (handle.kind() != TypeKind::Own && handle.kind() != TypeKind::Borrow) {
+    return Error(ErrorCode::TypeMismatch,
+                 "expected " + article + std::string(what) + " handle, found " + handle.to_string());
+  }
+  auto *slot = dynamic_cast<EngineResourceSlot *>(handle.as_resource().slot().get());
+  if (!slot) {
+    return Error(ErrorCode::InvalidInput, "the " + std::string(what) + " handle was not made by a container");
+  }
+  if (slot->host_rep) {
+    return *slot->host_rep;
+  }
+  uint32_t rep = 0;
+  if (wasmtime_error_t *err = read(slot->any, &rep)) {
+    return take_error(err, ErrorCode::TypeMismatch).with_context(std::string(reading));
+  }
+  slot->host_rep = rep;
+  slot->dropped = true;
+  return rep;
+}
+
 Result<void> EngineResourceSlot::drop() {
   if (!owned) {
     return Error(ErrorCode::InvalidInput, "a borrowed resource handle cannot be dropped");

@@ -62,24 +62,11 @@ Result<Made> new_stream(ContainerCore &core, wasmtime_context_t *context, std::s
 
 // The WASI table index of a stream the guest handed over, read once per handle.
 Result<uint32_t> guest_stream_rep(wasmtime_context_t *context, const Value &handle, bool output) {
-  const char *kind = output ? "output-stream" : "input-stream";
-  if (handle.kind() != TypeKind::Own && handle.kind() != TypeKind::Borrow) {
-    return Error(ErrorCode::TypeMismatch, std::string("expected an ") + kind + " handle, found " + handle.to_string());
-  }
-  auto *slot = dynamic_cast<EngineResourceSlot *>(handle.as_resource().slot().get());
-  if (!slot) {
-    return Error(ErrorCode::InvalidInput, std::string("the ") + kind + " handle was not made by a container");
-  }
-  if (slot->host_rep) {
-    return *slot->host_rep;
-  }
-  uint32_t rep = 0;
-  if (wasmtime_error_t *err = tairitsu_wasi_stream_rep(context, slot->any, output, &rep)) {
-    return take_error(err, ErrorCode::TypeMismatch).with_context(std::string("reading an ") + kind + " handle");
-  }
-  slot->host_rep = rep;
-  slot->dropped = true;
-  return rep;
+  std::string_view kind = output ? "output-stream" : "input-stream";
+  return host_rep_of(handle, kind, "reading an " + std::string(kind) + " handle",
+                     [&](const wasmtime_component_resource_any_t *any, uint32_t *rep) {
+                       return tairitsu_wasi_stream_rep(context, any, output, rep);
+                     });
 }
 
 Result<void> write_guest_stream(wasmtime_context_t *context, const Value &stream, std::span<const std::byte> bytes) {
