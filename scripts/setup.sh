@@ -12,6 +12,7 @@ APT_PACKAGES=(
   libssl-dev libgtest-dev libgmock-dev nlohmann-json3-dev libbenchmark-dev libcli11-dev
   clang-19 lld-19 clang-format-19 clang-tidy-19 wasi-libc libclang-rt-19-dev-wasm32
   libc++-19-dev-wasm32 libc++abi-19-dev-wasm32
+  libcurl4-openssl-dev
 )
 
 as_root() {

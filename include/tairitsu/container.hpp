@@ -326,6 +326,7 @@ class ContainerBuilder {
  private:
   ContainerBuilder &set_state(std::shared_ptr<void> state, std::type_index type);
   std::shared_ptr<detail::ContainerSpec> mutable_spec();
+  friend class HttpServer;  // serves copies of the spec
 
   std::shared_ptr<detail::ContainerSpec> spec_;
 };

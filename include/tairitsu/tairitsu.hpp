@@ -9,6 +9,7 @@
 #include "tairitsu/core_module.hpp"
 #include "tairitsu/engine.hpp"
 #include "tairitsu/error.hpp"
+#include "tairitsu/http_server.hpp"
 #include "tairitsu/image.hpp"
 #include "tairitsu/image_store.hpp"
 #include "tairitsu/registry.hpp"

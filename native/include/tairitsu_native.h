@@ -304,6 +304,75 @@ const tairitsu_call_task *tairitsu_executor_call(const tairitsu_executor *execut
 void tairitsu_call_task_cancel(const tairitsu_call_task *task);
 void tairitsu_call_task_release(const tairitsu_call_task *task);
 
+/* Serving wasi:http/incoming-handler components (native/src/http_server.rs):
+ * hyper on its own threads for the connections, guests on others, a fresh
+ * store and instance per request made by the host's `open`. */
+typedef struct tairitsu_http_config {
+  const uint8_t *address; /* "host:port", not NUL-terminated */
+  size_t address_len;
+  uint32_t io_threads;
+  uint32_t guest_threads; /* 0: one per core */
+  uint32_t max_connections;
+  uint32_t max_requests;
+  uint64_t max_request_body;
+  uint64_t max_header_bytes; /* at least 8 KiB */
+  uint64_t header_timeout_ms; /* also how long an idle kept-alive connection stays */
+  uint64_t request_timeout_ms; /* 0: no bound on a handler's wall-clock time */
+} tairitsu_http_config;
+
+/* Why a request's handler failed: status and text for the client, and what the log says. */
+typedef struct tairitsu_http_failure {
+  uint16_t status;
+  uint8_t client[256];
+  size_t client_len;
+  uint8_t log[1024];
+  size_t log_len;
+} tairitsu_http_failure;
+
+enum {
+  TAIRITSU_HTTP_SERVED = 0,
+  TAIRITSU_HTTP_HANDLER_FAILED = 1, /* trapped, hit a limit, or answered with an error code */
+  TAIRITSU_HTTP_REFUSED = 2,        /* before any guest ran */
+  TAIRITSU_HTTP_INCOMPLETE = 3,     /* the response's body did not end well */
+};
+
+/* One finished request. */
+typedef struct tairitsu_http_record {
+  const uint8_t *method;
+  size_t method_len;
+  const uint8_t *target;
+  size_t target_len;
+  uint16_t status;
+  uint32_t outcome;
+  uint64_t body_bytes;
+  uint64_t micros;
+  const uint8_t *reason;
+  size_t reason_len;
+} tairitsu_http_record;
+
+/* The host's side; its callbacks run on the server's threads. */
+typedef struct tairitsu_http_host {
+  void *data;
+  /* A configured store for one request (`request` set for `close`), or NULL with `failure` filled. */
+  wasmtime_store_t *(*open)(void *data, void **request, tairitsu_http_failure *failure);
+  /* The handler ended; `error` (owned) is NULL unless it failed, and then `failure` is filled. Frees the store. */
+  void (*close)(void *data, void *request, wasmtime_error_t *error, tairitsu_http_failure *failure);
+  void (*log)(void *data, const tairitsu_http_record *record);
+} tairitsu_http_host;
+
+typedef struct tairitsu_http_server tairitsu_http_server;
+/* Listens and serves. NULL on success with `out` set. */
+wasmtime_error_t *tairitsu_http_server_start(const wasmtime_component_linker_t *linker,
+                                             const wasmtime_component_t *component, const tairitsu_http_config *config,
+                                             const tairitsu_http_host *host, tairitsu_http_server **out);
+/* "host:port" as bound (not NUL-terminated), valid while the server is. */
+const uint8_t *tairitsu_http_server_address(const tairitsu_http_server *server, size_t *len);
+/* Stops accepting, lets open connections finish their request, waits up to
+ * `drain_ms`; how many connections were still open then. */
+uint32_t tairitsu_http_server_stop(tairitsu_http_server *server, uint64_t drain_ms);
+/* Frees the server; every request's store is closed before it returns. */
+void tairitsu_http_server_delete(tairitsu_http_server *server);
+
 /* Registers a race detector's acquire/release annotations, so that handoffs
  * through the uninstrumented Rust half (tasks to executor threads, answers to
  * waiting calls) are seen as the synchronization they are

@@ -14,10 +14,10 @@ pub struct TairitsuInstancePre {
 }
 
 // Both C API types are `#[repr(transparent)]` wrappers of these.
-fn linker_of(linker: &wasmtime_component_linker_t) -> &Linker<WasmtimeStoreData> {
+pub(crate) fn linker_of(linker: &wasmtime_component_linker_t) -> &Linker<WasmtimeStoreData> {
     unsafe { &*(linker as *const wasmtime_component_linker_t as *const Linker<WasmtimeStoreData>) }
 }
-fn component_of(component: &wasmtime_component_t) -> &Component {
+pub(crate) fn component_of(component: &wasmtime_component_t) -> &Component {
     unsafe { &*(component as *const wasmtime_component_t as *const Component) }
 }
 const _: () = assert!(

@@ -15,6 +15,7 @@ mod fast_call;
 mod fiber;
 mod fiber_wasi_waits;
 mod guest_streams;
+mod http_server;
 mod instance_items;
 mod instance_pre;
 mod limits;

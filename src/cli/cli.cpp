@@ -26,6 +26,7 @@ struct Commands {
   PruneOptions prune;
   CompileOptions compile;
   RunOptions run;
+  ServeOptions serve;
 };
 
 void define(CLI::App &app, Commands &c) {
@@ -44,6 +45,7 @@ void define(CLI::App &app, Commands &c) {
   add_prune(app, c.prune);
   add_compile(app, c.compile);
   add_run(app, c.run);
+  add_serve(app, c.serve);
 }
 
 int dispatch(CLI::App &app, Commands &c) {
@@ -59,6 +61,7 @@ int dispatch(CLI::App &app, Commands &c) {
   if (name == "prune") return prune_command(c.prune, *store);
   if (name == "compile") return compile_command(c.compile, *store);
   if (name == "run") return run_command(c.run, *store);
+  if (name == "serve") return serve_command(c.serve, *store);
   return Usage;
 }
 

@@ -39,13 +39,7 @@ Result<Limits> run_limits(const RunOptions &o) {
 
 StdioMode stdio_mode(const std::string &name) { return name == "inherit" ? StdioMode::Inherit : StdioMode::Null; }
 
-// What the options ask of the container, read and checked before any image is.
-struct RunSettings {
-  Limits limits;
-  std::vector<std::string> args;
-  std::vector<std::pair<std::string, std::string>> env;
-  std::vector<Preopen> dirs;
-};
+}  // namespace
 
 Result<RunSettings> run_settings(const RunOptions &o) {
   RunSettings s;
@@ -84,6 +78,8 @@ void configure(const RunOptions &o, const RunSettings &s, ContainerBuilder &b) {
   b.trap_unknown_imports(o.trap_unknown_imports);
 }
 
+namespace {
+
 // The command's exit status for the guest's own: as is from 0 to 63; from
 // 64 up (where Tairitsu's codes are) GuestStatusHigh, unless --raw-exit-code.
 int guest_exit(int status, const RunOptions &o) {
@@ -96,24 +92,30 @@ int guest_exit(int status, const RunOptions &o) {
 
 }  // namespace
 
+void add_container_options(CLI::App *c, RunOptions &o, const std::string &unit, const std::string &default_timeout) {
+  c->add_flag("--trap-unknown-imports", o.trap_unknown_imports, "link imports nothing provides as functions that trap");
+  c->add_option("-e,--env", o.env, "KEY=VALUE for the guest's environment")->allow_extra_args(false);
+  c->add_flag("--env-inherit", o.env_inherit, "pass this process's environment");
+  c->add_option("--dir", o.dirs, "HOST[::GUEST][:ro|:rw] directory to grant (default rw)")->allow_extra_args(false);
+  c->add_option("--memory", o.memory,
+                "limit of linear memory and tables together for each " + unit + ", such as 64M (default: none)");
+  c->add_option("--tables", o.tables, "limit of table elements, all tables together (default: 1000000)");
+  c->add_option("--fuel", o.fuel, "fuel for each " + unit + ", at least 1 (default: no limit)");
+  c->add_option("--timeout", o.timeout,
+                "time limit for each " + unit + ", such as 5s (default: " + default_timeout + ")");
+  add_allow_precompiled(c, o.allow_precompiled);
+}
+
 void add_run(CLI::App &app, RunOptions &o) {
   auto *c = app.add_subcommand("run", "Run a command component, or call an export with --invoke");
   c->add_option("TARGET", o.target, "an image name or a file")->required();
   c->add_option("ARGS", o.args, "arguments for the guest");
   c->add_option("--invoke", o.invoke, "call an export: 'add(1, 2)' or 'pkg:ns/iface@1.0.0#f(x)'");
   c->add_option("--format", o.format, "text format of --invoke arguments and results: wave, ron, json");
-  c->add_flag("--trap-unknown-imports", o.trap_unknown_imports, "link imports nothing provides as functions that trap");
-  c->add_option("-e,--env", o.env, "KEY=VALUE for the guest's environment")->allow_extra_args(false);
-  c->add_flag("--env-inherit", o.env_inherit, "pass this process's environment");
-  c->add_option("--dir", o.dirs, "HOST[::GUEST][:ro|:rw] directory to grant (default rw)")->allow_extra_args(false);
+  add_container_options(c, o, "call", "none");
   c->add_option("--stdin", o.stdin_mode, "null (default) or inherit");
   c->add_option("--stdout", o.stdout_mode, "inherit (default) or null");
   c->add_option("--stderr", o.stderr_mode, "inherit (default) or null");
-  c->add_option("--memory", o.memory, "limit of linear memory and tables together, such as 64M (default: none)");
-  c->add_option("--tables", o.tables, "limit of table elements, all tables together (default: 1000000)");
-  c->add_option("--fuel", o.fuel, "fuel for each call, at least 1 (default: no limit)");
-  c->add_option("--timeout", o.timeout, "time limit for each call, such as 5s (default: none)");
-  add_allow_precompiled(c, o.allow_precompiled);
   c->add_flag("--raw-exit-code", o.raw_exit_code,
               "exit with the guest's status as is, even 64 or more (it may then read as one of Tairitsu's codes)");
   c->positionals_at_end();

@@ -85,4 +85,28 @@ int run_command(const RunOptions &o, const StoreFlags &flags);
 /// Whether `run`'s options are all valid, read before any image is.
 Result<void> check_run_options(const RunOptions &o);
 
+/// What `run`'s container options ask for, read and checked before any image is.
+struct RunSettings {
+  Limits limits;
+  std::vector<std::string> args;
+  std::vector<std::pair<std::string, std::string>> env;
+  std::vector<Preopen> dirs;
+};
+Result<RunSettings> run_settings(const RunOptions &o);
+/// Declares the container options `run` and `serve` share: grants, limits
+/// (each `unit`'s: "call", "request"), --trap-unknown-imports, --allow-precompiled.
+void add_container_options(CLI::App *command, RunOptions &o, const std::string &unit,
+                           const std::string &default_timeout);
+/// Gives the builder what the options and their settings ask for.
+void configure(const RunOptions &o, const RunSettings &s, ContainerBuilder &b);
+
+struct ServeOptions {
+  /// The container's options, as `run` has them (`invoke`, `format` and `args` unused).
+  RunOptions container;
+  std::string address = "127.0.0.1:8080";
+  std::string max_connections, max_requests, max_body, drain = "10s";
+};
+void add_serve(CLI::App &app, ServeOptions &o);
+int serve_command(const ServeOptions &o, const StoreFlags &flags);
+
 }  // namespace tairitsu::cli

@@ -30,10 +30,9 @@ wasmtime_error_t *ContainerCore::call(const wasmtime_component_func_t *func, con
   return tairitsu_func_call_on_fiber(func, context(), args, nargs, results, nresults);
 }
 
-Result<void> ContainerCore::instantiate() {
+Result<void> ContainerCore::open_store() {
   const ContainerSpec &s = *spec;
   const ImageState &img = image();
-  wasm_engine_t *engine = img.engine.state()->raw();
   concurrent = s.runs_on_fiber();
 
   text_handles = ResourceTable();
@@ -55,7 +54,7 @@ Result<void> ContainerCore::instantiate() {
     prepared = s.prepared->linker;
   }
 
-  store.reset(wasmtime_store_new(engine, this, nullptr));
+  store.reset(wasmtime_store_new(img.engine.state()->raw(), this, nullptr));
   ++generation;
   store_link = std::make_shared<StoreLink>(StoreLink{context(), concurrent});
   install_limits();
@@ -72,6 +71,15 @@ Result<void> ContainerCore::instantiate() {
     }
   }
   arm_limits(true);
+  return {};
+}
+
+Result<void> ContainerCore::instantiate() {
+  if (auto r = open_store(); !r) {
+    return r;
+  }
+  const ContainerSpec &s = *spec;
+  const ImageState &img = image();
   // Start functions run under the limits too, waits in WASI included.
   CallDeadline bound(deadline);
 

@@ -226,23 +226,7 @@ Result<Container> ContainerBuilder::build() const {
   core->spec = spec_;
   core->name = name;
   if (auto r = core->instantiate(); !r) {
-    Error error = std::move(r).error().with_context(context("building"));
-    // Wasmtime's reason first (it decides: an import whose type equals
-    // another's needs no definition of its own), then what the host does not
-    // seem to provide, with types. A guest initializer may define more than
-    // the spec knows, so then there is no such list.
-    if (error.code() != ErrorCode::LinkError || spec.initializer) {
-      return error;
-    }
-    std::string missing;
-    for (const WorldItem *m : detail::missing_imports(spec)) {
-      missing += "\n  " + (m->interface_name.empty() ? std::string() : m->interface_name + "#") + m->signature();
-    }
-    if (missing.empty()) {
-      return error;
-    }
-    return Error(ErrorCode::LinkError,
-                 error.message() + "\nthe image imports what the host does not provide:" + missing);
+    return detail::explain_link_error(spec, std::move(r).error().with_context(context("building")));
   }
   return Container(std::move(core));
 }

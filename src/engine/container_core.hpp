@@ -77,6 +77,9 @@ struct ContainerSpec {
   std::vector<HostDefinition> definitions;
   bool trap_unknown_imports = false;
   bool suspendable = false;
+  /// Served over HTTP (engine/http_server.cpp): WASI and wasi:http are
+  /// linked in their async forms, and every instance runs on a fiber.
+  bool serving = false;
   GuestInitializer initializer;
   Limits limits;
 
@@ -93,7 +96,7 @@ struct ContainerSpec {
   /// Whether calls and instantiation run on a fiber: asked for, the engine
   /// is concurrent, or some host function answers later.
   bool runs_on_fiber() const {
-    return suspendable || image.engine().config().concurrent() ||
+    return suspendable || serving || image.engine().config().concurrent() ||
            std::any_of(definitions.begin(), definitions.end(),
                        [](const HostDefinition &d) { return static_cast<bool>(d.async_function); });
   }
@@ -242,6 +245,10 @@ struct ContainerCore {
 
   /// Makes the store (with WASI and limits) and instantiates the component.
   Result<void> instantiate();
+  /// Makes a new store with WASI and the limits armed, on the spec's linker
+  /// (linked on first use), without instantiating: `instantiate`'s first
+  /// half, and what an HTTP server does for each request.
+  Result<void> open_store();
   /// Calls a function of the instance: on the current stack, or, when the
   /// engine is concurrent, on a fiber whose guest may suspend (waited for).
   wasmtime_error_t *call(const wasmtime_component_func_t *func, const wasmtime_component_val_t *args, std::size_t nargs,
@@ -297,6 +304,10 @@ Result<const HostDefinition *> resource_target(const ContainerSpec &spec, const 
 /// Every import of the spec's image that neither WASI (when linked) nor the
 /// host's definitions provide.
 std::vector<const WorldItem *> missing_imports(const ContainerSpec &spec);
+
+/// A `LinkError` with the imports the spec does not provide listed after
+/// Wasmtime's reason; any other error as it is.
+Error explain_link_error(const ContainerSpec &spec, Error error);
 
 /// Builds the WASI configuration of a spec; fails when a preopened directory cannot be opened.
 Result<wasi_config_t *> make_wasi_config(const ContainerSpec &spec, ContainerCore &core);

@@ -53,6 +53,24 @@ Result<const HostDefinition *> resource_target(const ContainerSpec &spec, const 
                                          "', which is not a declared host resource");
 }
 
+Error explain_link_error(const ContainerSpec &spec, Error error) {
+  // Wasmtime's reason first (it decides: an import whose type equals
+  // another's needs no definition of its own), then what the host does not
+  // seem to provide, with types. A guest initializer may define more than
+  // the spec knows, so then there is no such list.
+  if (error.code() != ErrorCode::LinkError || spec.initializer) {
+    return error;
+  }
+  std::string missing;
+  for (const WorldItem *m : missing_imports(spec)) {
+    missing += "\n  " + (m->interface_name.empty() ? std::string() : m->interface_name + "#") + m->signature();
+  }
+  if (missing.empty()) {
+    return error;
+  }
+  return Error(ErrorCode::LinkError, error.message() + "\nthe image imports what the host does not provide:" + missing);
+}
+
 std::vector<const WorldItem *> missing_imports(const ContainerSpec &spec) {
   std::vector<const WorldItem *> missing;
   for (const WorldItem &item : spec.image.imports()) {
@@ -60,6 +78,9 @@ std::vector<const WorldItem *> missing_imports(const ContainerSpec &spec) {
       continue;  // judged by its members; served with the resource it is
     }
     if (!item.interface_name.empty() && spec.wasi && is_wasi_p2_interface(item.interface_name)) {
+      continue;
+    }
+    if (spec.serving && item.interface_name.starts_with("wasi:http/")) {
       continue;
     }
     if (!find_definition(spec, item)) {
@@ -420,7 +441,20 @@ Result<std::shared_ptr<PreparedLinker>> prepare_linker(const ContainerSpec &spec
   const ContainerSpec &s = *prepared->spec;
   const ImageState &img = *s.image.state();
   prepared->linker.reset(wasmtime_component_linker_new(img.engine.state()->raw()));
-  if (s.wasi) {
+  if (s.serving) {
+    // Served instances run inside the server's async runtime, where WASI's
+    // blocking forms cannot wait; wasi:http comes with them.
+    if (auto r = check(wasmtime_component_linker_add_wasip2_async(prepared->linker.get()), ErrorCode::LinkError,
+                       "linking WASI");
+        !r) {
+      return std::move(r).error();
+    }
+    if (auto r = check(wasmtime_component_linker_add_wasi_http_async(prepared->linker.get()), ErrorCode::LinkError,
+                       "linking wasi:http");
+        !r) {
+      return std::move(r).error();
+    }
+  } else if (s.wasi) {
     if (auto r =
             check(wasmtime_component_linker_add_wasip2(prepared->linker.get()), ErrorCode::LinkError, "linking WASI");
         !r) {

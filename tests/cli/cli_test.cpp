@@ -7,6 +7,7 @@
 #include <random>
 #include <thread>
 
+#include "http_client.hpp"
 #include "process.hpp"
 #include "support.hpp"
 
@@ -263,6 +264,53 @@ TEST_F(Cli, ParallelLoadsAndKilledLoadsLoseNothingReported) {
   EXPECT_EQ(run.code, 0) << run.err;
   EXPECT_EQ(tairitsu({"prune"}).code, 0);
   EXPECT_EQ(tairitsu({"run", reported.front()}).code, 0);
+}
+
+TEST_F(Cli, ServeAnswersUntilSigtermThenExitsCleanly) {
+  fs::path err = home_ / "serve.err";
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    ::setenv("TAIRITSU_HOME", (home_ / "store").c_str(), 1);
+    int fd = ::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    ::dup2(fd, STDERR_FILENO);
+    // The handler's host function is not the CLI's to give: its route traps.
+    ::execl(TAIRITSU_COMMAND, "tairitsu", "serve", "--addr", "127.0.0.1:0", "--trap-unknown-imports", "--timeout", "5s",
+            fixture("http_handler.wasm").c_str(), static_cast<char *>(nullptr));
+    ::_exit(127);
+  }
+  auto text = [&] {
+    std::ifstream in(err);
+    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  };
+  std::string address;
+  for (int waited = 0; waited < 600 && address.empty(); ++waited) {
+    std::string t = text();
+    auto at = t.find(" on http://");
+    if (at != std::string::npos && t.find('\n', at) != std::string::npos) {
+      address = t.substr(at + 11, t.find('\n', at) - at - 11);
+    } else {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+  }
+  ASSERT_FALSE(address.empty()) << text();
+  testing::HttpClient client(address);
+  auto hello = client.get("/hello");
+  EXPECT_EQ(hello.status, 200);
+  EXPECT_EQ(hello.body, "hello from wasi:http\n");
+  EXPECT_EQ(client.get("/greet").status, 500);
+  EXPECT_EQ(client.get("/hello").status, 200);
+  ::kill(pid, SIGTERM);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status << "\n" << text();
+  std::string log = text();
+  EXPECT_NE(log.find("GET /hello 200 21 "), std::string::npos) << log;
+  EXPECT_NE(log.find("GET /greet 500 "), std::string::npos) << log;
+  EXPECT_NE(log.find("stopped after 3 requests (2 served, 1 failed"), std::string::npos) << log;
+
+  auto bad = tairitsu({"serve", "--max-requests", "many", fixture("http_handler.wasm")});
+  EXPECT_EQ(bad.code, 64) << bad.err;
+  EXPECT_NE(bad.err.find("--max-requests"), std::string::npos) << bad.err;
 }
 
 }  // namespace
