@@ -23,6 +23,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "tairitsu/container.hpp"
 #include "tairitsu/error.hpp"
@@ -86,6 +87,10 @@ struct HttpServerOptions {
   /// How long a client may take to send a request's head, and how long an
   /// idle kept-alive connection stays open.
   std::chrono::milliseconds header_timeout{std::chrono::seconds(10)};
+  /// Origins that guests may reach through `wasi:http/outgoing-handler`,
+  /// each "HOST" (any port) or "HOST:PORT". Empty (the default): none; a
+  /// refused request gets the error code `HTTP-request-denied`, not a trap.
+  std::vector<std::string> allow_http;
   /// A request's deadline when the builder's limits set no timeout.
   std::chrono::milliseconds default_request_timeout{std::chrono::seconds(60)};
   /// Called for each finished request, on a server thread; by default each

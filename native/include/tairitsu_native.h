@@ -318,6 +318,8 @@ typedef struct tairitsu_http_config {
   uint64_t max_header_bytes; /* at least 8 KiB */
   uint64_t header_timeout_ms; /* also how long an idle kept-alive connection stays */
   uint64_t request_timeout_ms; /* 0: no bound on a handler's wall-clock time */
+  const uint8_t *allow_http;   /* origins guests may reach, one HOST[:PORT] a line */
+  size_t allow_http_len;
 } tairitsu_http_config;
 
 /* Why a request's handler failed: status and text for the client, and what the log says. */
@@ -359,6 +361,11 @@ typedef struct tairitsu_http_host {
   void (*close)(void *data, void *request, wasmtime_error_t *error, tairitsu_http_failure *failure);
   void (*log)(void *data, const tairitsu_http_record *record);
 } tairitsu_http_host;
+
+/* Links wasi:http/types and wasi:http/outgoing-handler (async forms) whose
+ * outgoing requests reach only what the serving task allows
+ * (native/src/outbound_http.rs). NULL on success. */
+wasmtime_error_t *tairitsu_linker_add_wasi_http(wasmtime_component_linker_t *linker);
 
 typedef struct tairitsu_http_server tairitsu_http_server;
 /* Listens and serves. NULL on success with `out` set. */

@@ -34,6 +34,7 @@ use wasmtime_wasi_http::p2::bindings::ProxyPre;
 use wasmtime_wasi_http::WasiHttpView;
 
 use crate::instance_pre::{component_of, linker_of};
+use crate::outbound_http::{AllowList, WithAllowList};
 
 /// How a server listens and what it allows (every field is set by C++).
 #[repr(C)]
@@ -56,6 +57,9 @@ pub struct tairitsu_http_config {
     pub header_timeout_ms: u64,
     /// How long a handler may run, waits included (0: no bound).
     pub request_timeout_ms: u64,
+    /// Origins guests may reach with outgoing requests, one `HOST[:PORT]` a line.
+    pub allow_http: *const u8,
+    pub allow_http_len: usize,
 }
 
 /// Why a request's handler failed, as C++ tells it: what the client is
@@ -163,10 +167,18 @@ struct Server {
     max_request_body: u64,
     max_header_bytes: u64,
     request_timeout: Option<Duration>,
+    allowed: Arc<AllowList>,
 }
 
 fn error(e: impl Into<wasmtime::Error>) -> Option<Box<wasmtime_error_t>> {
     Some(Box::new(wasmtime_error_t::from(e.into())))
+}
+
+fn text(bytes: *const u8, len: usize) -> String {
+    if len == 0 {
+        return String::new();
+    }
+    String::from_utf8_lossy(unsafe { std::slice::from_raw_parts(bytes, len) }).into_owned()
 }
 
 fn runtime(name: &str, threads: u32) -> std::io::Result<tokio::runtime::Runtime> {
@@ -195,8 +207,7 @@ pub extern "C" fn tairitsu_http_server_start(
         Ok(pre) => pre,
         Err(e) => return error(e.context("the component cannot serve wasi:http/incoming-handler")),
     };
-    let address = unsafe { std::slice::from_raw_parts(config.address, config.address_len) };
-    let address = String::from_utf8_lossy(address).into_owned();
+    let address = text(config.address, config.address_len);
     let (io, guests) = match (
         runtime("tairitsu-http-io", config.io_threads.max(1)),
         runtime("tairitsu-http-guest", config.guest_threads),
@@ -217,6 +228,7 @@ pub extern "C" fn tairitsu_http_server_start(
         max_request_body: config.max_request_body,
         max_header_bytes: config.max_header_bytes.max(8192),
         request_timeout: (config.request_timeout_ms > 0).then(|| Duration::from_millis(config.request_timeout_ms)),
+        allowed: Arc::new(AllowList::parse(&text(config.allow_http, config.allow_http_len))),
     });
     let connections = Arc::new(Semaphore::new(config.max_connections.max(1) as usize));
     let (stop, stopped) = watch::channel(false);
@@ -641,6 +653,7 @@ impl Server {
 
         let pre = self.pre.clone();
         let timeout = self.request_timeout;
+        let allowed = self.allowed.clone();
         let (done, ended) = tokio::sync::oneshot::channel();
         self.guests.spawn(async move {
             let guest = guest;
@@ -651,6 +664,10 @@ impl Server {
                     .wasi_http_incoming_handler()
                     .call_handle(&mut context, incoming, outparam)
                     .await
+            };
+            let run = WithAllowList {
+                list: allowed,
+                inner: Box::pin(run),
             };
             let outcome = match timeout {
                 Some(limit) => match tokio::time::timeout(limit, run).await {

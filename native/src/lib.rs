@@ -19,6 +19,7 @@ mod http_server;
 mod instance_items;
 mod instance_pre;
 mod limits;
+mod outbound_http;
 mod scalar_call;
 mod sync_annotations;
 mod wit;

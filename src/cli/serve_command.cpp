@@ -17,6 +17,7 @@ namespace {
 Result<HttpServerOptions> server_options(const ServeOptions &o) {
   HttpServerOptions options;
   options.address = o.address;
+  options.allow_http = o.allow_http;
   auto count = [](const char *flag, const std::string &text, uint32_t &out) -> Result<void> {
     if (text.empty()) return {};
     auto n = parse_count(flag, text, UINT32_MAX);
@@ -44,6 +45,9 @@ void add_serve(CLI::App &app, ServeOptions &o) {
   c->add_option("--max-connections", o.max_connections, "connections served at once (default: 1000)");
   c->add_option("--max-requests", o.max_requests, "handlers running at once (default: 1000)");
   c->add_option("--max-body", o.max_body, "limit of a request's body, such as 16M (default: 64M)");
+  c->add_option("--allow-http", o.allow_http,
+                "HOST or HOST:PORT that guests may send requests to (repeatable; default: none)")
+      ->allow_extra_args(false);
   c->add_option("--drain", o.drain, "how long to wait for requests in flight when stopping (default: 10s)");
   add_container_options(c, r, "request", "60s");
   c->footer(

@@ -105,6 +105,7 @@ struct ServeOptions {
   RunOptions container;
   std::string address = "127.0.0.1:8080";
   std::string max_connections, max_requests, max_body, drain = "10s";
+  std::vector<std::string> allow_http;
 };
 void add_serve(CLI::App &app, ServeOptions &o);
 int serve_command(const ServeOptions &o, const StoreFlags &flags);

@@ -108,6 +108,27 @@ void log_request(void *data, const tairitsu_http_record *r) {
   }
 }
 
+// "HOST" or "HOST:PORT": a host of letters, digits, '-', '.', or a bracketed
+// IPv6 address; a port from 1 to 65535.
+bool valid_origin(std::string_view origin) {
+  std::string_view host = origin;
+  auto colon = origin.rfind(':');
+  if (colon != std::string_view::npos && !(origin.starts_with('[') && colon < origin.rfind(']'))) {
+    std::string_view port = origin.substr(colon + 1);
+    if (port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != std::string_view::npos ||
+        std::stoul(std::string(port)) == 0 || std::stoul(std::string(port)) > 65535) {
+      return false;
+    }
+    host = origin.substr(0, colon);
+  }
+  if (host.starts_with('[')) {
+    return host.size() > 2 && host.ends_with(']') &&
+           host.substr(1, host.size() - 2).find_first_not_of("0123456789abcdefABCDEF:.") == std::string_view::npos;
+  }
+  return !host.empty() && host.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.") ==
+                              std::string_view::npos;
+}
+
 }  // namespace
 
 std::string to_string(const HttpRequestRecord &r) {
@@ -127,6 +148,15 @@ void HttpServerOptions::default_log(const HttpRequestRecord &record) {
 }
 
 Result<HttpServer> HttpServer::start(const ContainerBuilder &builder, HttpServerOptions options) {
+  std::string allowed;
+  for (const std::string &origin : options.allow_http) {
+    if (!valid_origin(origin)) {
+      return Error(
+          ErrorCode::InvalidInput,
+          "serving HTTP: '" + origin + "' is not an origin to allow (HOST or HOST:PORT, such as api.example.com:443)");
+    }
+    allowed += origin + "\n";
+  }
   auto state = std::make_unique<HttpServerState>();
   // The server's own copy of the configuration, linked for serving.
   state->spec = std::make_shared<detail::ContainerSpec>(*builder.spec_);
@@ -161,6 +191,8 @@ Result<HttpServer> HttpServer::start(const ContainerBuilder &builder, HttpServer
   config.max_header_bytes = options.max_header_bytes;
   config.header_timeout_ms = static_cast<uint64_t>(std::max<int64_t>(options.header_timeout.count(), 1));
   config.request_timeout_ms = static_cast<uint64_t>(std::max<int64_t>(spec.limits.timeout->count(), 1));
+  config.allow_http = reinterpret_cast<const uint8_t *>(allowed.data());
+  config.allow_http_len = allowed.size();
   tairitsu_http_host host{state.get(), open_request, close_request, log_request};
   if (wasmtime_error_t *err = tairitsu_http_server_start((*prepared)->linker.get(), spec.image.state()->component.get(),
                                                          &config, &host, &state->server)) {

@@ -449,8 +449,8 @@ Result<std::shared_ptr<PreparedLinker>> prepare_linker(const ContainerSpec &spec
         !r) {
       return std::move(r).error();
     }
-    if (auto r = check(wasmtime_component_linker_add_wasi_http_async(prepared->linker.get()), ErrorCode::LinkError,
-                       "linking wasi:http");
+    if (auto r =
+            check(tairitsu_linker_add_wasi_http(prepared->linker.get()), ErrorCode::LinkError, "linking wasi:http");
         !r) {
       return std::move(r).error();
     }

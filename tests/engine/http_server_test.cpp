@@ -308,6 +308,38 @@ TEST_F(HttpServing, StopFinishesTheRequestInFlight) {
   EXPECT_EQ(answer.body, "bye, ada");
 }
 
+TEST_F(HttpServing, OutboundRequestsReachOnlyAllowedOrigins) {
+  ASSERT_TRUE(serve());  // the upstream the guests call
+  std::string upstream = server->address();
+  std::string port = upstream.substr(upstream.rfind(':') + 1);
+  auto fetch_with = [&](std::vector<std::string> allowed) {
+    HttpServerOptions o;
+    o.address = "127.0.0.1:0";
+    o.log = {};
+    o.allow_http = std::move(allowed);
+    auto proxy = HttpServer::start(handler_builder(), o);
+    EXPECT_TRUE(proxy.ok()) << proxy.error();
+    return proxy ? HttpClient(proxy->address()).get("/fetch/" + upstream + "/hello") : testing::HttpResponse{};
+  };
+
+  auto allowed = fetch_with({upstream});
+  EXPECT_EQ(allowed.status, 200);
+  EXPECT_EQ(allowed.body, "upstream 200: hello from wasi:http\n");
+  EXPECT_EQ(fetch_with({"127.0.0.1"}).status, 200);  // a host alone: any port
+
+  for (const auto &list : {std::vector<std::string>{}, {"localhost:" + port}, {"127.0.0.1:1"}}) {
+    auto denied = fetch_with(list);
+    EXPECT_EQ(denied.status, 502);
+    EXPECT_EQ(denied.body, "upstream error: HTTP-request-denied") << denied.status;
+  }
+
+  for (const char *bad : {"", "host:", "host:99999", "a b", "http://x"}) {
+    auto refused = HttpServer::start(handler_builder(), {.address = "127.0.0.1:0", .allow_http = {bad}});
+    ASSERT_FALSE(refused.ok()) << bad;
+    EXPECT_EQ(refused.error().code(), ErrorCode::InvalidInput);
+  }
+}
+
 TEST_F(HttpServing, RefusesWhatItCannotServe) {
   auto not_http = HttpServer::start(ContainerBuilder(fixture_image("adder.wasm")), {.address = "127.0.0.1:0"});
   ASSERT_FALSE(not_http.ok());
