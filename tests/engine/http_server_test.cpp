@@ -235,8 +235,10 @@ TEST_F(HttpServing, FuelIsRefilledForEachRequest) {
 TEST_F(HttpServing, ATrapMidBodyCutsThatResponseOnly) {
   ASSERT_TRUE(serve());
   auto cut = client->get("/trap-mid-body");
-  EXPECT_EQ(cut.status, 200);
-  EXPECT_NE(cut.error, "");  // the body never ended
+  // The connection is cut: after the head (200) or, when the trap came
+  // before hyper wrote it, before it (no status). Never a whole response.
+  EXPECT_TRUE(cut.status == 200 || cut.status == 0) << cut.status;
+  EXPECT_NE(cut.error, "");
   EXPECT_EQ(client->get("/hello").status, 200);
   auto record = logged.of("/trap-mid-body");
   ASSERT_TRUE(record);
