@@ -18,6 +18,7 @@ Result<HttpServerOptions> server_options(const ServeOptions &o) {
   HttpServerOptions options;
   options.address = o.address;
   options.allow_http = o.allow_http;
+  if (o.quiet) options.log = nullptr;
   auto count = [](const char *flag, const std::string &text, uint32_t &out) -> Result<void> {
     if (text.empty()) return {};
     auto n = parse_count(flag, text, UINT32_MAX);
@@ -48,10 +49,11 @@ void add_serve(CLI::App &app, ServeOptions &o) {
   c->add_option("--allow-http", o.allow_http,
                 "HOST or HOST:PORT that guests may send requests to (repeatable; default: none)")
       ->allow_extra_args(false);
+  c->add_flag("--quiet", o.quiet, "no access log");
   c->add_option("--drain", o.drain, "how long to wait for requests in flight when stopping (default: 10s)");
   add_container_options(c, r, "request", "60s");
   c->footer(
-      "Each request is logged to stderr: method, target, status, body bytes, time.\n"
+      "Each request is logged to stderr (method, target, status, body bytes, time) unless --quiet.\n"
       "Examples:\n  tairitsu serve handler.wasm\n  tairitsu serve --addr 0.0.0.0:8080 --memory 64M --timeout 5s "
       "api:1.0");
 }

@@ -106,6 +106,7 @@ struct ServeOptions {
   std::string address = "127.0.0.1:8080";
   std::string max_connections, max_requests, max_body, drain = "10s";
   std::vector<std::string> allow_http;
+  bool quiet = false;
 };
 void add_serve(CLI::App &app, ServeOptions &o);
 int serve_command(const ServeOptions &o, const StoreFlags &flags);
