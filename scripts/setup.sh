@@ -13,6 +13,7 @@ APT_PACKAGES=(
   clang-19 lld-19 clang-format-19 clang-tidy-19 wasi-libc libclang-rt-19-dev-wasm32
   libc++-19-dev-wasm32 libc++abi-19-dev-wasm32
   libcurl4-openssl-dev
+  python3-venv
 )
 
 as_root() {

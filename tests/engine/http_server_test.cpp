@@ -151,6 +151,29 @@ TEST_F(HttpServing, SendsTrailers) {
   EXPECT_EQ(response.trailers["x-checksum"], "42");
 }
 
+// The same server with a handler written in Python (componentize-py): the
+// interpreter starts anew in each request's instance.
+TEST_F(HttpServing, ServesAPythonHandler) {
+  ContainerBuilder builder(fixture_image("http_python.wasm"));
+  builder.define<std::string(std::string)>(kGreet, [](std::string name) { return "hello, " + name; });
+  ASSERT_TRUE(serve(builder));
+  auto hello = client->get("/hello");
+  EXPECT_EQ(hello.status, 200);
+  EXPECT_EQ(hello.body, "hello from python\n");
+  EXPECT_EQ(client->get("/greet?name=ada").body, "hello, ada");
+  EXPECT_EQ(client->get("/status/418").status, 418);
+  EXPECT_EQ(client->get("/nope").status, 404);
+  std::string body(3 << 20, '\0');
+  std::mt19937 random(11);
+  for (char &c : body) c = static_cast<char>(random());
+  auto echoed = client->post("/echo", body);
+  EXPECT_EQ(echoed.status, 200);
+  EXPECT_TRUE(echoed.body == body) << "echoed " << echoed.body.size() << " bytes of " << body.size();
+  EXPECT_EQ(client->get("/trap").status, 500);
+  EXPECT_EQ(client->get("/hello").status, 200);
+  EXPECT_EQ(server->counters().handler_failed, 1u);
+}
+
 TEST_F(HttpServing, HostFunctionsRunOnGuestThreadsNotOnTheConnections) {
   std::mutex mutex;
   std::condition_variable changed;
