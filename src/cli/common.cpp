@@ -72,7 +72,7 @@ bool looks_like_path(std::string_view target) {
   return target.find('/') != std::string_view::npos || ends_with(".wasm") || ends_with(".wat") || ends_with(".cwasm");
 }
 
-Result<Target> load_file(const std::string &path, bool allow_precompiled) {
+Result<Target> load_file(const std::string &path, bool allow_precompiled, const Engine &engine) {
   auto bytes = detail::read_file(path);
   if (!bytes) return std::move(bytes).error();
   Progress progress("compiling " + path);
@@ -81,7 +81,7 @@ Result<Target> load_file(const std::string &path, bool allow_precompiled) {
       "ELF";
   bool precompiled =
       bytes->size() >= 4 && std::equal(elf.begin(), elf.end(), reinterpret_cast<const char *>(bytes->data()));
-  auto image = precompiled && allow_precompiled ? Image::from_precompiled(*bytes) : Image::load(*bytes);
+  auto image = precompiled && allow_precompiled ? Image::from_precompiled(*bytes, engine) : Image::load(*bytes, engine);
   if (!image) return std::move(image).error().with_context("'" + path + "'");
   return Target{*image, std::nullopt, path};
 }
@@ -91,7 +91,8 @@ Result<Target> load_file(const std::string &path, bool allow_precompiled) {
 // An image reference found in the store comes first, so that a file of the
 // same name cannot stand in for it; then a file. A target that is no valid
 // reference can only be a file.
-Result<Target> resolve(const std::string &target, const StoreFlags &flags, bool allow_precompiled) {
+Result<Target> resolve(const std::string &target, const StoreFlags &flags, bool allow_precompiled,
+                       const Engine &engine) {
   std::error_code ec;
   bool is_file = fs::is_regular_file(target, ec) || fs::is_fifo(target, ec) || fs::is_character_file(target, ec);
   if (ImageRef::parse(target) && fs::exists(ImageStore::default_root() / "index.json", ec)) {
@@ -100,7 +101,7 @@ Result<Target> resolve(const std::string &target, const StoreFlags &flags, bool 
     auto entry = store->find(target);
     if (entry) {
       Progress progress("loading " + target);
-      auto image = store->load(target);
+      auto image = store->load(target, engine);
       if (!image) return std::move(image).error();
       return Target{*image, *entry, ""};
     }
@@ -111,7 +112,7 @@ Result<Target> resolve(const std::string &target, const StoreFlags &flags, bool 
     if (auto ref = ImageRef::parse(target); !ref) return std::move(ref).error();
     return Error(ErrorCode::NotFound, "no image '" + target + "' in the store and no such file");
   }
-  return load_file(target, allow_precompiled);
+  return load_file(target, allow_precompiled, engine);
 }
 
 void add_allow_precompiled(CLI::App *command, bool &allow) {

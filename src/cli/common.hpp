@@ -43,7 +43,9 @@ struct Target {
 /// An image reference found in the store comes first, so that a file of the
 /// same name cannot stand in for it; then a file. A target that is no valid
 /// reference can only be a file. Artifacts are loaded only with `allow_precompiled`.
-Result<Target> resolve(const std::string &target, const StoreFlags &flags, bool allow_precompiled);
+/// The image is compiled for `engine`.
+Result<Target> resolve(const std::string &target, const StoreFlags &flags, bool allow_precompiled,
+                       const Engine &engine = Engine::shared());
 
 /// `--allow-precompiled`: the user's opt-in, for one command, to loading native code from a file.
 void add_allow_precompiled(CLI::App *command, bool &allow);

@@ -65,7 +65,13 @@ int serve_command(const ServeOptions &o, const StoreFlags &flags) {
   if (!options) return usage("serve", options.error());
   auto drain = parse_duration("--drain", o.drain);
   if (!drain) return usage("serve", drain.error());
-  auto target = resolve(o.container.target, flags, o.container.allow_precompiled);
+  // As `wasmtime serve` does: the pooling allocator, which makes each
+  // request's instance cheaper, where the machine lets it reserve its
+  // address space; else the default engine.
+  EngineConfig pooled;
+  pooled.pooling = true;
+  auto engine = Engine::create(pooled);
+  auto target = resolve(o.container.target, flags, o.container.allow_precompiled, engine ? *engine : Engine::shared());
   if (!target) return report(target.error());
   ContainerBuilder b(target->image);
   std::string name =
