@@ -611,7 +611,8 @@ impl Server {
                 format!("the request body of {length} bytes is over the limit of {limit} bytes"),
             );
         }
-        let Ok(_permit) = self.requests.clone().acquire_owned().await else {
+        // Held by the handler's task: it may go on after the response's head.
+        let Ok(permit) = self.requests.clone().acquire_owned().await else {
             return refuse(record, 503, "the server is stopping".into());
         };
 
@@ -656,6 +657,7 @@ impl Server {
         let allowed = self.allowed.clone();
         let (done, ended) = tokio::sync::oneshot::channel();
         self.guests.spawn(async move {
+            let _permit = permit;
             let guest = guest;
             let mut context = guest.context();
             let run = async {
