@@ -309,6 +309,30 @@ TEST_F(HttpServing, BadClientsAreAnsweredOrClosedAndServingGoesOn) {
   for (int i = 0; i < 5; ++i) EXPECT_EQ(client->get("/hello").status, 200);
 }
 
+TEST_F(HttpServing, RequestsBeyondTheLimitWaitForAHandler) {
+  std::promise<void> entered;
+  std::promise<void> release;
+  auto released = release.get_future().share();
+  ContainerBuilder builder(fixture_image("http_handler.wasm"));
+  builder.define<std::string(std::string)>(kGreet, [&](std::string name) {
+    entered.set_value();
+    released.wait_for(20s);
+    return "bye, " + name;
+  });
+  HttpServerOptions o = options();
+  o.max_requests = 1;
+  ASSERT_TRUE(serve(builder, o));
+  std::string address = server->address();
+  auto slow = std::async(std::launch::async, [&] { return HttpClient(address).get("/greet?name=ada"); });
+  ASSERT_EQ(entered.get_future().wait_for(20s), std::future_status::ready);
+  auto queued = std::async(std::launch::async, [&] { return HttpClient(address).get("/hello"); });
+  EXPECT_EQ(queued.wait_for(300ms), std::future_status::timeout);  // no handler free
+  EXPECT_EQ(server->counters().in_flight, 1u);
+  release.set_value();
+  EXPECT_EQ(slow.get().status, 200);
+  EXPECT_EQ(queued.get().status, 200);
+}
+
 TEST_F(HttpServing, StopFinishesTheRequestInFlight) {
   std::promise<void> entered;
   std::promise<void> release;
