@@ -431,6 +431,9 @@ impl Body for ServedBody {
                         Poll::Pending => return Poll::Pending,
                         Poll::Ready(outcome) => outcome.ok().flatten(),
                     };
+                    if let Some(failure) = &failure {
+                        crate::sync_annotations::acquire(&**failure);
+                    }
                     self.handler = None;
                     if let Some(failure) = failure {
                         if let Some(mut record) = self.record.take() {
@@ -656,33 +659,41 @@ impl Server {
         let timeout = self.request_timeout;
         let allowed = self.allowed.clone();
         let (done, ended) = tokio::sync::oneshot::channel();
-        self.guests.spawn(async move {
-            let _permit = permit;
-            let guest = guest;
-            let mut context = guest.context();
-            let run = async {
-                let proxy = pre.instantiate_async(&mut context).await?;
-                proxy
-                    .wasi_http_incoming_handler()
-                    .call_handle(&mut context, incoming, outparam)
-                    .await
-            };
-            let run = WithAllowList {
-                list: allowed,
-                inner: Box::pin(run),
-            };
-            let outcome = match timeout {
-                Some(limit) => match tokio::time::timeout(limit, run).await {
-                    Ok(outcome) => outcome,
-                    Err(_) => Err(wasmtime::Error::msg(format!(
-                        "the request ran past its deadline of {} ms",
-                        limit.as_millis()
-                    ))),
-                },
-                None => run.await,
-            };
-            let _ = done.send(guest.close(outcome));
-        });
+        // The store was made on this thread; its task runs on the guests'.
+        let key = guest.store as *const ();
+        crate::sync_annotations::release(key);
+        self.guests
+            .spawn(crate::sync_annotations::Handoff::new(key, async move {
+                let _permit = permit;
+                let guest = guest;
+                let mut context = guest.context();
+                let run = async {
+                    let proxy = pre.instantiate_async(&mut context).await?;
+                    proxy
+                        .wasi_http_incoming_handler()
+                        .call_handle(&mut context, incoming, outparam)
+                        .await
+                };
+                let run = WithAllowList {
+                    list: allowed,
+                    inner: Box::pin(run),
+                };
+                let outcome = match timeout {
+                    Some(limit) => match tokio::time::timeout(limit, run).await {
+                        Ok(outcome) => outcome,
+                        Err(_) => Err(wasmtime::Error::msg(format!(
+                            "the request ran past its deadline of {} ms",
+                            limit.as_millis()
+                        ))),
+                    },
+                    None => run.await,
+                };
+                let failure = guest.close(outcome);
+            if let Some(failure) = &failure {
+                crate::sync_annotations::release(&**failure); // filled on this thread, read on the connection's
+            }
+            let _ = done.send(failure);
+            }));
 
         match receiver.await {
             Ok(Ok(response)) => {
@@ -703,6 +714,9 @@ impl Server {
             Err(_) => {
                 // No response: the handler failed, or returned without one.
                 let failure = ended.await.ok().flatten();
+                if let Some(failure) = &failure {
+                    crate::sync_annotations::acquire(&**failure);
+                }
                 record.outcome = TAIRITSU_HTTP_HANDLER_FAILED;
                 match failure {
                     Some(failure) => {

@@ -36,3 +36,32 @@ pub(crate) fn release<T>(address: *const T) {
 pub(crate) fn acquire<T>(address: *const T) {
     call(&ACQUIRE, address.cast());
 }
+
+/// A future polled on whichever thread a runtime picks, each poll seeing
+/// what the previous one (and the code that made the future, after
+/// `release(key)`) did: tasks move between Tokio's threads through queues a
+/// race detector cannot see.
+pub(crate) struct Handoff<F> {
+    key: usize,
+    inner: std::pin::Pin<Box<F>>,
+}
+
+impl<F: std::future::Future> Handoff<F> {
+    pub(crate) fn new<T>(key: *const T, inner: F) -> Self {
+        Handoff {
+            key: key as usize,
+            inner: Box::pin(inner),
+        }
+    }
+}
+
+impl<F: std::future::Future> std::future::Future for Handoff<F> {
+    type Output = F::Output;
+    fn poll(mut self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<F::Output> {
+        let key = self.key as *const ();
+        acquire(key);
+        let polled = self.inner.as_mut().poll(cx);
+        release(key);
+        polled
+    }
+}
