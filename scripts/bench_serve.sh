@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # `tairitsu serve` against `wasmtime serve` 48.0.8 on the same C hello-world
-# handler (tests/fixtures/http/hello.c), with the same engine settings (fuel
-# and epoch interruption on, as Tairitsu's default engine has them; the
-# pooling allocator, as both use by default; no access log), loaded by wrk on loopback in alternating rounds.
+# handler (tests/fixtures/http/hello.c), with the same engine settings: fuel,
+# epoch interruption with a 60 s deadline per request (tairitsu serve's
+# default), the pooling allocator, no access log. Loaded by wrk on loopback
+# in alternating rounds.
 #
 # wasmtime-cli is built once with `cargo install --locked` (about 40 minutes
 # on two cores) into ~/.cache/tairitsu/wasmtime-cli-48.0.8, never by the
@@ -64,7 +65,7 @@ for round in $(seq 1 "$rounds"); do
   port=$(free_port)
   t=$(measure "$port" build/dev/tairitsu serve --quiet --addr "127.0.0.1:$port" "$guest")
   port=$(free_port)
-  w=$(measure "$port" "$wasmtime" serve -O pooling-allocator=y -W fuel=4611686018427387903 -W epoch-interruption=y \
+  w=$(measure "$port" "$wasmtime" serve -O pooling-allocator=y -W fuel=4611686018427387903 -W timeout=60s \
         --addr "127.0.0.1:$port" "$guest")
   echo "$t $w" >>"$out/rounds.txt"
 done
